@@ -1,0 +1,41 @@
+# Two commands: `make run` (set up, then run the main job on the bundled example corpus)
+# and `make test` (set up, then the whole suite). Both create .venv themselves.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+DB     ?= crosscheck.db
+CORPUS := src/crosscheck/examples/corpus
+
+.PHONY: run test install test-deps lint typecheck bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/crosscheck ingest --db $(DB) $(CORPUS)
+	$(BIN)/crosscheck summary --db $(DB)
+
+test-deps:
+	bash scripts/install-test-deps.sh
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+test: $(STAMP) test-deps lint
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/crosscheck bench ingest
+
+clean:
+	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm .pytest_cache build *.egg-info src/*.egg-info

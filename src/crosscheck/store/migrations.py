@@ -1,0 +1,75 @@
+"""Named migrations, each applied once in its own transaction and recorded by name."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, inspect, select, text
+
+from crosscheck.store import schema
+
+__all__ = ["MIGRATIONS", "migrate"]
+
+
+def _initial(conn: Connection) -> None:
+    schema.metadata.create_all(conn, tables=[
+        schema.articles, schema.sightings, schema.outlet_paragraphs, schema.ingest_runs,
+        schema.rejections,
+    ])
+
+
+def _fulltext(conn: Connection) -> None:
+    if conn.dialect.name == "sqlite":
+        conn.execute(text(
+            "CREATE VIRTUAL TABLE articles_fts USING fts5("
+            "title, text, content='articles', content_rowid='rowid', "
+            "tokenize='unicode61 remove_diacritics 2')"))
+        conn.execute(text(
+            "CREATE TRIGGER articles_fts_ai AFTER INSERT ON articles BEGIN "
+            "INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);"
+            " END"))
+        conn.execute(text(
+            "CREATE TRIGGER articles_fts_ad AFTER DELETE ON articles BEGIN "
+            "INSERT INTO articles_fts(articles_fts, rowid, title, text) "
+            "VALUES ('delete', old.rowid, old.title, old.text); END"))
+        conn.execute(text(
+            "CREATE TRIGGER articles_fts_au AFTER UPDATE OF title, text ON articles BEGIN "
+            "INSERT INTO articles_fts(articles_fts, rowid, title, text) "
+            "VALUES ('delete', old.rowid, old.title, old.text); "
+            "INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);"
+            " END"))
+        conn.execute(text("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')"))
+    elif conn.dialect.name == "postgresql":
+        conn.execute(text(
+            "ALTER TABLE articles ADD COLUMN search tsvector GENERATED ALWAYS AS "
+            "(to_tsvector('english', coalesce(title, '') || ' ' || text)) STORED"))
+        conn.execute(text("CREATE INDEX ix_articles_search ON articles USING gin (search)"))
+
+
+#: In order. Never edit an applied migration: add a new one.
+MIGRATIONS: tuple[tuple[str, Callable[[Connection], None]], ...] = (
+    ("0001_initial", _initial),
+    ("0002_fulltext", _fulltext),
+)
+
+
+def migrate(engine) -> list[str]:
+    """Apply pending migrations; return the names applied now."""
+    with engine.begin() as conn:
+        if not inspect(conn).has_table("schema_migrations"):
+            schema.schema_migrations.create(conn)
+    applied_now: list[str] = []
+    for name, step in MIGRATIONS:
+        with engine.begin() as conn:
+            if conn.dialect.name == "postgresql":  # one migrator at a time
+                conn.execute(text("SELECT pg_advisory_xact_lock(4242)"))
+            done = conn.execute(select(schema.schema_migrations.c.name).where(
+                schema.schema_migrations.c.name == name)).first()
+            if done:
+                continue
+            step(conn)
+            conn.execute(schema.schema_migrations.insert().values(
+                name=name, applied_at=datetime.now(UTC)))
+            applied_now.append(name)
+    return applied_now
