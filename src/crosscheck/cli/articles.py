@@ -19,8 +19,8 @@ LIST_COLUMNS = ["id", "published", "outlet", "title", "format", "url"]
 @app.command("articles")
 @friendly
 def articles_command(
-    query: Annotated[str | None, typer.Argument(help="Full-text search words (all must "
-                                                     "occur).")] = None,
+    query: Annotated[list[str] | None, typer.Argument(help="Full-text search words (all must "
+                                                           "occur).")] = None,
     outlet: Annotated[str | None, typer.Option(help="Only this outlet.")] = None,
     since: Annotated[str | None, typer.Option(help="Published on or after YYYY-MM-DD.")] = None,
     until: Annotated[str | None, typer.Option(help="Published on or before YYYY-MM-DD.")] = None,
@@ -36,8 +36,8 @@ def articles_command(
     if fmt is Format.table and limit is None:
         limit = 50
     with open_store(settings.db, create=False) as store:
-        rows = store.iter_articles(query=query, outlet=outlet, since=since, until=until,
-                                   limit=limit)
+        rows = store.iter_articles(query=" ".join(query) if query else None, outlet=outlet,
+                                   since=since, until=until, limit=limit)
         emit_records(rows, LIST_COLUMNS, fmt, widths={"title": 70, "url": 50, "outlet": 24})
 
 
