@@ -31,7 +31,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-test: $(STAMP) test-deps lint
+test: $(STAMP) test-deps lint typecheck
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

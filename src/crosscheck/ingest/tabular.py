@@ -26,8 +26,9 @@ _LIST_KEYS = ("articles", "items", "data", "results", "entries", "records", "doc
 def open_maybe_gzip(path: Path | bytes) -> IO[bytes]:
     """A binary stream of the file (or bytes), decompressed if gzip-compressed."""
     if isinstance(path, bytes):
-        return gzip.GzipFile(fileobj=io.BytesIO(path)) if path[:2] == b"\x1f\x8b" else (
-            io.BytesIO(path))
+        if path[:2] == b"\x1f\x8b":
+            return gzip.GzipFile(fileobj=io.BytesIO(path))  # type: ignore[return-value]
+        return io.BytesIO(path)
     handle = path.open("rb")
     magic = handle.read(2)
     handle.seek(0)

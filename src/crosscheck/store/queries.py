@@ -55,7 +55,7 @@ class Store:
 
     # -- writing -------------------------------------------------------------------------
 
-    def _insert_ignore(self, table):  # type: ignore[no-untyped-def]
+    def _insert_ignore(self, table: Any) -> Any:
         if self.dialect == "postgresql":
             return pg_insert(table).on_conflict_do_nothing()
         if self.dialect == "sqlite":
@@ -145,7 +145,7 @@ class Store:
                 started_at=started_at, finished_at=datetime.now(UTC), sources=list(sources),
                 read=report.read, stored=report.stored, duplicates=report.duplicates,
                 rejected=len(report.rejected),
-            )).inserted_primary_key[0]
+            )).inserted_primary_key[0]  # type: ignore[index]
             if report.rejected:
                 conn.execute(insert(schema.rejections), [
                     {"run_id": run_id, "locator": r.locator, "reason": r.reason}
