@@ -14,10 +14,17 @@ from typing import Any
 
 __all__ = [
     "Article",
+    "DateMention",
+    "Extraction",
     "IngestReport",
+    "Mention",
+    "Quantity",
     "Rejection",
     "RemovedSpan",
     "SourceItem",
+    "Span",
+    "Speaker",
+    "Statement",
     "article_key",
     "normalise_for_key",
 ]
@@ -146,3 +153,120 @@ class IngestReport:
             "new_sightings": self.new_sightings,
             "rejected": [{"source": r.locator, "reason": r.reason} for r in self.rejected],
         }
+
+
+# -- extraction ----------------------------------------------------------------------------
+# Every fact carries character offsets into its article's analysed text and the names of
+# the rules that produced it.
+
+
+@dataclass(slots=True, frozen=True)
+class Span:
+    text: str
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "start": self.start, "end": self.end}
+
+
+@dataclass(slots=True, frozen=True)
+class Mention:
+    """One mention of an entity in one article."""
+
+    text: str
+    start: int
+    end: int
+    type: str  # PERSON | ORG | GPE | LOC | FAC | NORP | GROUP
+    name: str  # canonical name (gazetteer name, or the longest form in the article)
+    entity_key: str  # type + normalised canonical name: the same thing across articles
+    role: str | None = None
+    side: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    geo_precision: int | None = None  # 1 facility/town, 2 district/region, 3 country (ACLED)
+    rules: tuple[str, ...] = ()
+
+
+@dataclass(slots=True, frozen=True)
+class Speaker:
+    text: str  # the words naming the speaker here (may be "he")
+    start: int
+    end: int
+    name: str | None  # who that is
+    entity_key: str | None = None
+    side: str | None = None
+    role: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "start": self.start, "end": self.end,
+                "entity_id": self.entity_key, "name": self.name, "side": self.side,
+                "role": self.role}
+
+
+@dataclass(slots=True, frozen=True)
+class Statement:
+    kind: str  # direct | indirect | partial | headline | unattributed
+    stance: str  # asserts | denies
+    content: Span
+    cue: Span | None
+    speaker: Speaker | None
+    intermediary: str | None = None
+    channel: str | None = None
+    date: str | None = None
+    rules: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "stance": self.stance,
+                "speaker": self.speaker.to_dict() if self.speaker else None,
+                "cue": self.cue.to_dict() if self.cue else None,
+                "content": self.content.to_dict(), "intermediary": self.intermediary,
+                "channel": self.channel, "date": self.date, "rules": list(self.rules)}
+
+
+@dataclass(slots=True, frozen=True)
+class Quantity:
+    text: str
+    start: int
+    end: int
+    value: float | None
+    low: float | None
+    high: float | None
+    qualifier: str | None  # about | at least | more than | up to | nearly | several | ...
+    counted: str | None  # civilians | soldiers | dead | wounded | evacuated | ...
+    place: str | None = None
+    as_of: str | None = None
+    claimed_on: str | None = None
+    hedged: bool = False
+    statement_index: int | None = None  # index into the article's statements
+    speaker: str | None = None
+    rules: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "start": self.start, "end": self.end, "value": self.value,
+                "low": self.low, "high": self.high, "qualifier": self.qualifier,
+                "counted": self.counted, "place": self.place, "as_of": self.as_of,
+                "claimed_on": self.claimed_on, "hedged": self.hedged,
+                "speaker": self.speaker, "rules": list(self.rules)}
+
+
+@dataclass(slots=True, frozen=True)
+class DateMention:
+    text: str
+    start: int
+    end: int
+    value: str | None  # YYYY-MM-DD, YYYY-MM or YYYY; None when it cannot be resolved
+    precision: str  # day | week | month | year | unknown
+    rules: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class Extraction:
+    """Everything extracted from one article."""
+
+    article_id: str
+    version: str
+    mentions: list[Mention] = field(default_factory=list)
+    statements: list[Statement] = field(default_factory=list)
+    quantities: list[Quantity] = field(default_factory=list)
+    dates: list[DateMention] = field(default_factory=list)

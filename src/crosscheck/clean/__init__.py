@@ -98,8 +98,9 @@ def clean(item: SourceItem, rules: RuleSet | None = None,
             if prev_terminator is not None and blank_after_prev is None and content_end < line_end:
                 blank_after_prev = content_end
             continue
-        in_body = start >= item.body_start
-        if in_body:
+        # the title line itself is never cleaned; a subtitle line may be boilerplate
+        protected = start < item.body_start and stripped == (item.title or "").strip()
+        if not protected:
             rule = rules.match(stripped)
             if rule is not None:
                 removed.append(RemovedSpan(start, line_end, rule, content))

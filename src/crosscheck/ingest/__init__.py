@@ -28,6 +28,7 @@ from crosscheck.ingest.web import fetch
 from crosscheck.records import Article, IngestReport, Rejection, SourceItem
 from crosscheck.settings import Settings
 from crosscheck.store import Store
+from crosscheck.store.queries import stock_group
 
 __all__ = ["FORMATS", "FieldMap", "IngestOptions", "detect_format", "ingest", "read_sources"]
 
@@ -209,7 +210,8 @@ def read_sources(sources: Iterable[str | Path], options: IngestOptions) -> Itera
 
 
 class _StockTracker:
-    """Counts long paragraphs per outlet; those in ``threshold`` articles are stock text."""
+    """Counts long paragraphs per stock group (see :func:`crosscheck.store.queries.stock_group`);
+    a paragraph in ``threshold`` articles of a group is stock text."""
 
     def __init__(self, store: Store, threshold: int) -> None:
         self.store = store
@@ -222,28 +224,25 @@ class _StockTracker:
             self.counts[outlet] = self.store.paragraph_counts(outlet)
         return self.counts[outlet]
 
-    def stock(self, outlet: str | None) -> frozenset[str]:
-        if not outlet:
-            return frozenset()
-        return frozenset(h for h, n in self._counts(outlet).items() if n >= self.threshold)
+    def stock(self, group: str) -> frozenset[str]:
+        return frozenset(h for h, n in self._counts(group).items() if n >= self.threshold)
 
     def add(self, article: Article) -> None:
-        if not article.outlet:
-            return
-        counts = self._counts(article.outlet)
+        group = stock_group(article)
+        counts = self._counts(group)
         for digest in article.paragraph_hashes:
             counts[digest] += 1
             if counts[digest] == self.threshold:
-                self.grown[article.outlet].add(digest)
+                self.grown[group].add(digest)
 
 
 def _reclean_stock(store: Store, tracker: _StockTracker, rules: RuleSet) -> int:
     """Re-clean unprocessed articles that hold paragraphs which became stock in this run."""
     changed = 0
-    for outlet, hashes in tracker.grown.items():
-        stock = tracker.stock(outlet)
+    for group, hashes in tracker.grown.items():
+        stock = tracker.stock(group)
         updates = []
-        for row in store.unprocessed_with_paragraphs(outlet, hashes):
+        for row in store.unprocessed_with_paragraphs(group, hashes):
             item = SourceItem(raw=row["raw"], locator=row["locator"], format=row["format"],
                               title=row["title"], url=row["url"], outlet=row["outlet"],
                               published=row["published"], date_source=row["date_source"],
@@ -285,7 +284,11 @@ def ingest(sources: Iterable[str | Path], store: Store, *, options: IngestOption
         if isinstance(result, Rejection):
             report.rejected.append(result)
         else:
-            batch.append(make_article(result, clean(result, rules, tracker.stock(result.outlet))))
+            draft = make_article(result, clean(result, rules))
+            stock = tracker.stock(stock_group(draft))
+            article = make_article(result, clean(result, rules, stock)) if (
+                stock.intersection(draft.paragraph_hashes)) else draft
+            batch.append(article)
             if len(batch) >= batch_size:
                 flush()
         if on_item is not None:

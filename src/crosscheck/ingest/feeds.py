@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -19,6 +20,16 @@ __all__ = ["looks_like_feed", "parse_feed"]
 def looks_like_feed(head: bytes) -> bool:
     sample = head[:2048].lower()
     return b"<rss" in sample or b"<feed" in sample or b"<rdf:rdf" in sample
+
+
+_SECTION = re.compile(r"\s+[–—|:-]\s+")
+
+
+def _outlet_name(feed_title: str) -> str | None:
+    """The outlet from a feed title: "BBC News - World" -> "BBC News" (the section or
+    edition after a dash, bar or colon is dropped)."""
+    name = _SECTION.split(fragment_text(feed_title).strip(), maxsplit=1)[0].strip()
+    return name or None
 
 
 def _entry_date(entry: Any) -> str | None:
@@ -41,7 +52,7 @@ def parse_feed(data: bytes, locator: str, feed_url: str | None = None
         yield Rejection(locator, reason)
         return
     channel = parsed.feed
-    outlet = (channel.get("title") or "").strip() or outlet_from_url(
+    outlet = _outlet_name(channel.get("title") or "") or outlet_from_url(
         channel.get("link") or feed_url)
     for index, entry in enumerate(parsed.entries):
         where = f"{locator}#{index}"
@@ -57,6 +68,8 @@ def parse_feed(data: bytes, locator: str, feed_url: str | None = None
             continue
         raw = f"{title}\n\n{body}" if title and body else (title or body)
         link = entry.get("link") or None
+        if link and not link.lower().startswith(("http://", "https://")):
+            link = None  # feedparser falls back to the entry id, often a urn: or tag: URI
         published = _entry_date(entry)
         source = entry.get("source") or {}
         yield SourceItem(

@@ -14,7 +14,7 @@ __all__ = ["MIGRATIONS", "migrate"]
 
 def _initial(conn: Connection) -> None:
     schema.metadata.create_all(conn, tables=[
-        schema.articles, schema.sightings, schema.outlet_paragraphs, schema.ingest_runs,
+        schema.articles, schema.sightings, schema.stock_paragraphs, schema.ingest_runs,
         schema.rejections,
     ])
 

@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
+from pathlib import PurePath
 from typing import Any
 
 from sqlalchemy import Engine, and_, func, insert, select, text, update
@@ -15,7 +16,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from crosscheck.records import Article, IngestReport
 from crosscheck.store import schema
 
-__all__ = ["BatchResult", "Store"]
+__all__ = ["BatchResult", "Store", "sighting_key", "stock_group"]
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _LIST_COLUMNS = [c for c in schema.articles.c if c.name not in ("raw", "offsets", "removed")]
@@ -32,6 +33,19 @@ class BatchResult:
 
 def sighting_key(article: Article) -> str:
     return article.url or article.locator
+
+
+_RECORD_SUFFIX = re.compile(r"(:\d+|#[^/]*)$")
+
+
+def stock_group(article: Article) -> str:
+    """Articles whose repeated paragraphs count together as stock text: one outlet, or
+    when the outlet is unknown, one folder of files or one dump file."""
+    if article.outlet:
+        return article.outlet
+    if article.format in ("text", "html") and not article.url:
+        return "dir:" + str(PurePath(article.locator).parent)
+    return "src:" + _RECORD_SUFFIX.sub("", article.locator)
 
 
 class Store:
@@ -86,12 +100,12 @@ class Store:
                 conn.execute(insert(schema.articles), list(new_rows.values()))
                 result.new_ids = list(new_rows)
                 paragraphs = [
-                    {"outlet": a.outlet, "hash": h, "article_id": a.id}
-                    for a in batch if a.id in new_rows and a.outlet
+                    {"grp": stock_group(a), "hash": h, "article_id": a.id}
+                    for a in batch if a.id in new_rows
                     for h in a.paragraph_hashes
                 ]
                 if paragraphs:
-                    conn.execute(self._insert_ignore(schema.outlet_paragraphs), paragraphs)
+                    conn.execute(self._insert_ignore(schema.stock_paragraphs), paragraphs)
             sightings = {(a.id, sighting_key(a)): {
                 "article_id": a.id, "key": sighting_key(a), "url": a.url, "outlet": a.outlet,
                 "published": a.published, "format": a.format, "seen_at": now,
@@ -104,23 +118,23 @@ class Store:
             result.new_sightings = max(0, (after or 0) - (before or 0) - len(new_rows))
         return result
 
-    def paragraph_counts(self, outlet: str) -> Counter[str]:
-        """How many stored articles of ``outlet`` hold each (long) paragraph hash."""
-        op = schema.outlet_paragraphs
+    def paragraph_counts(self, group: str) -> Counter[str]:
+        """How many stored articles of a stock group hold each (long) paragraph hash."""
+        op = schema.stock_paragraphs
         with self.engine.connect() as conn:
-            rows = conn.execute(select(op.c.hash, func.count()).where(op.c.outlet == outlet)
+            rows = conn.execute(select(op.c.hash, func.count()).where(op.c.grp == group)
                                 .group_by(op.c.hash))
             return Counter({h: n for h, n in rows})
 
-    def unprocessed_with_paragraphs(self, outlet: str, hashes: Iterable[str]
+    def unprocessed_with_paragraphs(self, group: str, hashes: Iterable[str]
                                     ) -> list[dict[str, Any]]:
-        """Unprocessed articles of ``outlet`` holding any of ``hashes`` (for re-cleaning)."""
-        op, a = schema.outlet_paragraphs, schema.articles
+        """Unprocessed articles of a stock group holding any of ``hashes`` (re-cleaning)."""
+        op, a = schema.stock_paragraphs, schema.articles
         hashes = list(hashes)
         if not hashes:
             return []
         with self.engine.connect() as conn:
-            ids = select(op.c.article_id).where(and_(op.c.outlet == outlet, op.c.hash.in_(hashes)))
+            ids = select(op.c.article_id).where(and_(op.c.grp == group, op.c.hash.in_(hashes)))
             rows = conn.execute(select(a).where(and_(a.c.id.in_(ids),
                                                      a.c.processed_version.is_(None))))
             return [dict(r._mapping) for r in rows]

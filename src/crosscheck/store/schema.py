@@ -16,8 +16,15 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-__all__ = ["articles", "ingest_runs", "metadata", "outlet_paragraphs", "rejections",
-           "schema_migrations", "sightings"]
+__all__ = [
+    "articles",
+    "ingest_runs",
+    "metadata",
+    "rejections",
+    "schema_migrations",
+    "sightings",
+    "stock_paragraphs",
+]
 
 metadata = MetaData()
 
@@ -62,9 +69,10 @@ sightings = Table(
     UniqueConstraint("article_id", "key", name="uq_sightings_article_key"),
 )
 
-outlet_paragraphs = Table(
-    "outlet_paragraphs", metadata,
-    Column("outlet", String(200), primary_key=True),
+stock_paragraphs = Table(
+    "stock_paragraphs", metadata,
+    Column("grp", String(500), primary_key=True,
+           comment="the outlet, else the folder or dump file the article came from"),
     Column("hash", String(16), primary_key=True),
     Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"),
            primary_key=True),
@@ -91,4 +99,4 @@ rejections = Table(
     Column("reason", Text, nullable=False),
 )
 
-Index("ix_outlet_paragraphs_article", outlet_paragraphs.c.article_id)
+Index("ix_stock_paragraphs_article", stock_paragraphs.c.article_id)
