@@ -30,7 +30,7 @@ def test_layers_override_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 
 def test_bad_values_name_their_origin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    with pytest.raises(ConfigError, match="CROSSCHECK_MAX_BYTES.*expects int"):
+    with pytest.raises(ConfigError, match=r"CROSSCHECK_MAX_BYTES.*expects int"):
         load_settings({"CROSSCHECK_MAX_BYTES": "lots"})
     with pytest.raises(ConfigError, match="must be positive"):
         load_settings({"CROSSCHECK_BATCH_SIZE": "0"})

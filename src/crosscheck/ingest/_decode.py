@@ -8,7 +8,7 @@ from charset_normalizer import from_bytes
 
 from crosscheck.errors import InputError
 
-__all__ = ["decode_bytes"]
+__all__ = ["decode_bytes", "guess_encoding"]
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -19,6 +19,25 @@ _BOMS = (
 )
 # Control characters that never occur in text (tab, newlines and form feed excluded).
 _CONTROL = {i for i in range(32) if i not in (9, 10, 12, 13)} | {127}
+
+
+def guess_encoding(data: bytes) -> str | None:
+    """The most likely legacy encoding of ``data`` (charset detection), or None.
+
+    Where the detector scores Windows-1252 exactly as high as its pick (it often ties
+    with cp1250 or cp1257 on Western text), Windows-1252 wins: it is by far the most
+    common legacy encoding of news text, and the others turn its ``ï`` or ``è`` into
+    other letters.
+    """
+    results = from_bytes(data)
+    best = results.best()
+    if best is None or best.encoding is None:
+        return None
+    for match in results:
+        if (match.encoding == "cp1252" and match.chaos <= best.chaos
+                and match.coherence >= best.coherence):
+            return "cp1252"
+    return best.encoding
 
 
 def _looks_binary(text: str) -> bool:
@@ -40,6 +59,8 @@ def decode_bytes(data: bytes, locator: str) -> str:
             except UnicodeDecodeError:
                 break
             text = text.lstrip("\ufeff")
+            if not text.strip():
+                raise InputError(locator, "empty input")
             if _looks_binary(text):
                 raise InputError(locator, "binary content, not text")
             return text
@@ -48,14 +69,14 @@ def decode_bytes(data: bytes, locator: str) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        best = from_bytes(data[:2_000_000]).best()
-        if best is None or best.encoding is None:
+        guessed = guess_encoding(data[:2_000_000])
+        if guessed is None:
             raise InputError(locator, "undecodable: not text in any common encoding") from None
         try:
-            text = data.decode(best.encoding)
+            text = data.decode(guessed)
         except (UnicodeDecodeError, LookupError):
             raise InputError(
-                locator, f"undecodable: looked like {best.encoding} but does not decode"
+                locator, f"undecodable: looked like {guessed} but does not decode"
             ) from None
     if _looks_binary(text):
         raise InputError(locator, "binary content, not text")

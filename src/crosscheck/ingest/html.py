@@ -21,6 +21,7 @@ from crosscheck.records import SourceItem
 __all__ = ["fragment_text", "parse_html"]
 
 _BLANKS = re.compile(r"\n\s*\n+")
+_SPACES = re.compile(r"\s+")
 _BLOCK_TAGS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr",
                "section", "article", "figcaption", "pre", "ul", "ol", "table"}
 
@@ -80,12 +81,13 @@ def fragment_text(fragment: str) -> str:
         tag = node.tag if isinstance(node.tag, str) else ""
         if tag in _BLOCK_TAGS:
             parts.append("\n\n")
+        # line breaks in the markup are white space, not paragraph breaks
         if node.text:
-            parts.append(node.text)
+            parts.append(_SPACES.sub(" ", node.text))
         for child in node:
             walk(child)
             if child.tail:
-                parts.append(child.tail)
+                parts.append(_SPACES.sub(" ", child.tail))
         if tag in _BLOCK_TAGS:
             parts.append("\n\n")
 

@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import IO, Any
 
 import ijson
-from charset_normalizer import from_bytes
+from ijson.common import ObjectBuilder
 
 from crosscheck.errors import InputError
+from crosscheck.ingest._decode import guess_encoding
 from crosscheck.ingest._fields import FieldMap, compose_item
 from crosscheck.records import Rejection, SourceItem
 
@@ -21,6 +22,10 @@ __all__ = ["open_maybe_gzip", "read_csv", "read_json", "read_jsonl"]
 
 Result = SourceItem | Rejection
 _LIST_KEYS = ("articles", "items", "data", "results", "entries", "records", "docs")
+#: Deeper nesting is refused: ``json`` would overflow the stack, and ijson's own
+#: item builder takes memory quadratic in the depth (20 kB of ``[`` took 1 GB).
+_MAX_DEPTH = 200
+_TOO_DEEP = object()
 
 
 def open_maybe_gzip(path: Path | bytes) -> IO[bytes]:
@@ -63,8 +68,11 @@ def read_jsonl(source: Path | bytes, fields: FieldMap, max_bytes: int,
                     continue
                 try:
                     obj = json.loads(line)
-                except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+                except ValueError as exc:  # bad JSON or UTF-8, or an over-long integer
                     yield Rejection(locator, f"malformed JSON line: {_short(exc)}")
+                    continue
+                except RecursionError:
+                    yield Rejection(locator, "malformed JSON line: nested too deeply")
                     continue
                 yield _record(obj, fields, locator, "jsonl", max_bytes)
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
@@ -77,11 +85,11 @@ def read_json(source: Path | bytes, fields: FieldMap, max_bytes: int,
     path = name or str(source)
     try:
         with open_maybe_gzip(source) as stream:
-            first = stream.read(4096).lstrip()[:1]
-            stream.seek(0)
-            if first == b"[":
-                prefix = "item"
-            elif first == b"{":
+            head = stream.read(4096)
+            start = 3 if head.startswith(b"\xef\xbb\xbf") else 0  # a UTF-8 byte order mark
+            first = head[start:].lstrip()[:1]
+            stream.seek(start)
+            if first == b"{":
                 data = stream.read(max_bytes * 20 + 1)
                 if len(data) > max_bytes * 20:
                     yield Rejection(str(path),
@@ -89,8 +97,11 @@ def read_json(source: Path | bytes, fields: FieldMap, max_bytes: int,
                     return
                 try:
                     obj = json.loads(data)
-                except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+                except ValueError as exc:  # bad JSON or UTF-8, or an over-long integer
                     yield Rejection(str(path), f"malformed JSON: {_short(exc)}")
+                    return
+                except RecursionError:
+                    yield Rejection(str(path), "malformed JSON: nested too deeply")
                     return
                 for key in _LIST_KEYS:
                     if isinstance(obj.get(key), list):
@@ -99,17 +110,57 @@ def read_json(source: Path | bytes, fields: FieldMap, max_bytes: int,
                         return
                 yield _record(obj, fields, str(path), "json", max_bytes)
                 return
-            else:
+            if first != b"[":
                 yield Rejection(str(path), "not JSON: expected '[' or '{' at the start")
                 return
             index = -1
             try:
-                for index, item in enumerate(ijson.items(stream, prefix, use_float=True)):
+                for index, item in enumerate(_array_items(stream)):
+                    if item is _TOO_DEEP:
+                        yield Rejection(f"{path}#{index}", f"nested more than {_MAX_DEPTH} "
+                                                           "levels deep")
+                        continue
                     yield _record(item, fields, f"{path}#{index}", "json", max_bytes)
-            except (ijson.JSONError, UnicodeDecodeError) as exc:
+            except (ijson.JSONError, ValueError) as exc:  # ValueError: bad UTF-8, long ints
                 yield Rejection(f"{path}#{index + 1}", f"malformed JSON: {_short(exc)}")
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         yield Rejection(str(path), f"cannot read: {_short(exc)}")
+
+
+def _array_items(stream: IO[bytes]) -> Iterator[Any]:
+    """The items of a top-level JSON array, built one at a time from ijson's events; an
+    item nested deeper than ``_MAX_DEPTH`` is skipped and yielded as ``_TOO_DEEP``."""
+    depth = 0
+    builder: ObjectBuilder | None = None
+    skipping = False
+    # use_float: yajl's own number parsing, whose overflow is a clean JSONError (without
+    # it, ijson 3.6's C backend crashes on integers too long for int())
+    for event, value in ijson.basic_parse(stream, use_float=True):
+        if event in ("start_map", "start_array"):
+            depth += 1
+            if depth == 1:
+                continue  # the array itself
+            if depth > _MAX_DEPTH and not skipping:
+                skipping, builder = True, None
+                continue
+        elif event in ("end_map", "end_array"):
+            depth -= 1
+            if depth == 0:
+                continue  # the end of the array itself
+        if skipping:
+            if depth == 1:
+                skipping = False
+                yield _TOO_DEEP
+            continue
+        if builder is None:
+            if depth == 1:
+                yield value  # a scalar item
+                continue
+            builder = ObjectBuilder()
+        builder.event(event, value)
+        if depth == 1:
+            yield builder.value
+            builder = None
 
 
 def read_csv(source: Path | bytes, fields: FieldMap, max_bytes: int,
@@ -168,8 +219,7 @@ def _csv_encoding(sample: bytes) -> str:
     except UnicodeDecodeError as exc:
         if exc.start > len(sample) - 4:  # a character cut at the end of the sample
             return "utf-8"
-    best = from_bytes(sample).best()
-    return best.encoding if best is not None and best.encoding else "utf-8"
+    return guess_encoding(sample) or "utf-8"
 
 
 def _short(exc: BaseException) -> str:
