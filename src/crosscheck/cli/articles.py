@@ -55,11 +55,14 @@ def show_command(
     settings = settings_from(db=db)
     with open_store(settings.db, create=False) as store:
         row = store.get_article(article_id)
+        facts = store.facts(row["id"]) if row is not None else {}
     if row is None:
         raise CrosscheckError(f"{article_id}: no such article (or the prefix is ambiguous)")
     record: dict[str, Any] = {k: row[k] for k in ("id", "url", "outlet", "title", "published",
                                                   "date_source", "text", "format", "locator")}
     record["sightings"] = row["sightings"]
+    record["processed_version"] = row["processed_version"]
+    record["facts"] = facts
     if removed:
         record["removed"] = row["removed"]
     if fmt is not Format.table:
@@ -76,6 +79,7 @@ def show_command(
         out.print(f"seen at {sighting['key']}", style="dim", markup=False)
     out.print()
     out.print(Text(record["text"]))
+    _print_facts(out, facts, row["processed_version"])
     if removed:
         out.print()
         out.print(Text(f"Removed by cleaning ({len(row['removed'])} spans):", style="bold"))
@@ -100,4 +104,44 @@ def summary_command(db: DbOption = None,
                f"{summary['last'] or '?'}; {summary['undated']} undated; boilerplate removed "
                f"from {summary['articles_with_boilerplate_removed']}.")
     typer.echo("formats: " + ", ".join(f"{k} {v}" for k, v in summary["formats"].items()))
+    facts = summary["facts"]
+    typer.echo(f"processed {summary['processed']} of {summary['articles']}: "
+               f"{facts['statements']} statements ({facts['denials']} denials), "
+               f"{facts['quantities']} figures, {facts['entities']} entities "
+               f"({facts['mentions']} mentions)")
     emit_records(summary["outlets"], ["outlet", "articles"], Format.table)
+
+
+def _print_facts(out: Console, facts: dict[str, list[dict[str, Any]]],
+                 version: str | None) -> None:
+    if version is None:
+        out.print()
+        out.print("(not processed yet: run `crosscheck process`)", style="dim")
+        return
+    out.print()
+    out.print(Text(f"Statements ({len(facts['statements'])})", style="bold"))
+    for s in facts["statements"]:
+        who = s["speaker_name"] or "(unattributed)"
+        if s["speaker_text"] and s["speaker_text"] != s["speaker_name"]:
+            who += f" [{s['speaker_text']}]"
+        side = f" ({s['speaker_side']})" if s["speaker_side"] else ""
+        extra = ", ".join(x for x in (s["channel"], s["date"], s["intermediary"] and
+                                      f"via {s['intermediary']}") if x)
+        out.print(Text(f"  {s['stance'].upper() if s['stance'] == 'denies' else ''}"
+                       f"[{s['kind']}] {who}{side} {s['cue_text'] or '—'}: ", style="cyan")
+                  + Text(s["content_text"][:300])
+                  + Text(f"  ({extra})" if extra else "", style="dim"))
+    out.print(Text(f"Figures ({len(facts['quantities'])})", style="bold"))
+    for q in facts["quantities"]:
+        value = q["value"] if q["value"] is not None else f"{q['low']}–{q['high']}"
+        details = ", ".join(str(x) for x in (q["qualifier"], q["counted"], q["place"],
+                                              q["as_of"] and f"as of {q['as_of']}",
+                                              q["speaker"] and f"by {q['speaker']}",
+                                              q["hedged"] and "hedged") if x)
+        out.print(Text(f"  {q['text']} = {value}  ", style="green") + Text(details, style="dim"))
+    names = sorted({(m["type"], m["text"]) for m in facts["mentions"]})
+    out.print(Text(f"Entities ({len(names)} distinct mentions)", style="bold"))
+    out.print("  " + "; ".join(f"{t}: {n}" for t, n in names), markup=False)
+    out.print(Text(f"Dates ({len(facts['dates'])})", style="bold"))
+    out.print("  " + "; ".join(f"{d['text']} = {d['value'] or '?'} ({d['precision']})"
+                               for d in facts["dates"]), markup=False)

@@ -47,10 +47,18 @@ def _fulltext(conn: Connection) -> None:
         conn.execute(text("CREATE INDEX ix_articles_search ON articles USING gin (search)"))
 
 
+def _extraction(conn: Connection) -> None:
+    schema.metadata.create_all(conn, tables=[
+        schema.entities, schema.mentions, schema.statements, schema.quantities, schema.dates,
+    ])
+    conn.execute(text("CREATE INDEX ix_articles_processed ON articles (processed_version)"))
+
+
 #: In order. Never edit an applied migration: add a new one.
 MIGRATIONS: tuple[tuple[str, Callable[[Connection], None]], ...] = (
     ("0001_initial", _initial),
     ("0002_fulltext", _fulltext),
+    ("0003_extraction", _extraction),
 )
 
 

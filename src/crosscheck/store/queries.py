@@ -15,6 +15,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from crosscheck.records import Article, IngestReport
 from crosscheck.store import schema
+from crosscheck.store.facts import FactsMixin
 
 __all__ = ["BatchResult", "Store", "sighting_key", "stock_group"]
 
@@ -48,7 +49,7 @@ def stock_group(article: Article) -> str:
     return "src:" + _RECORD_SUFFIX.sub("", article.locator)
 
 
-class Store:
+class Store(FactsMixin):
     """Typed access to one database. Create with :func:`crosscheck.store.open_store`."""
 
     def __init__(self, engine: Engine) -> None:
@@ -242,8 +243,18 @@ class Store:
                                    .order_by(a.c.format)).all()
             removed = conn.scalar(select(func.count()).select_from(a).where(
                 func.json_array_length(a.c.removed) > 0)) or 0
+            facts = {}
+            for name in ("statements", "quantities", "entities", "mentions"):
+                table = getattr(schema, name)
+                facts[name] = int(conn.scalar(select(func.count()).select_from(table)) or 0)
+            facts["denials"] = int(conn.scalar(select(func.count()).select_from(
+                schema.statements).where(schema.statements.c.stance == "denies")) or 0)
+            processed = conn.scalar(select(func.count()).select_from(a).where(
+                a.c.processed_version.is_not(None))) or 0
         return {
             "articles": int(total),
+            "processed": int(processed),
+            "facts": facts,
             "sightings": int(sightings),
             "undated": int(undated),
             "first": first,

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -18,11 +20,16 @@ from sqlalchemy import (
 
 __all__ = [
     "articles",
+    "dates",
+    "entities",
     "ingest_runs",
+    "mentions",
     "metadata",
+    "quantities",
     "rejections",
     "schema_migrations",
     "sightings",
+    "statements",
     "stock_paragraphs",
 ]
 
@@ -100,3 +107,96 @@ rejections = Table(
 )
 
 Index("ix_stock_paragraphs_article", stock_paragraphs.c.article_id)
+
+
+# -- extraction (issue 3): facts per article, each with its spans and rule names ------------
+
+entities = Table(
+    "entities", metadata,
+    Column("key", String(300), primary_key=True, comment="type:normalised canonical name"),
+    Column("name", Text, nullable=False),
+    Column("type", String(10), nullable=False, index=True),
+    Column("side", String(30), index=True),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("geo_precision", Integer),
+    Column("aliases", JSON, nullable=False, comment="surface forms seen"),
+    Column("roles", JSON, nullable=False, comment="roles seen"),
+    Column("mentions", Integer, nullable=False, default=0),
+)
+
+mentions = Table(
+    "mentions", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("type", String(10), nullable=False),
+    Column("entity_key", String(300), ForeignKey("entities.key"), nullable=False, index=True),
+    Column("role", Text),
+    Column("side", String(30)),
+    Column("rules", JSON, nullable=False),
+)
+
+statements = Table(
+    "statements", metadata,
+    Column("id", String(48), primary_key=True, comment="article id + ':s' + index"),
+    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("kind", String(15), nullable=False),
+    Column("stance", String(10), nullable=False),
+    Column("speaker_text", Text),
+    Column("speaker_start", Integer),
+    Column("speaker_end", Integer),
+    Column("speaker_name", Text, index=True),
+    Column("speaker_key", String(300), index=True),
+    Column("speaker_side", String(30), index=True),
+    Column("speaker_role", Text),
+    Column("cue_text", Text),
+    Column("cue_start", Integer),
+    Column("cue_end", Integer),
+    Column("content_text", Text, nullable=False),
+    Column("content_start", Integer, nullable=False),
+    Column("content_end", Integer, nullable=False),
+    Column("intermediary", Text),
+    Column("channel", String(40)),
+    Column("date", String(10), index=True),
+    Column("rules", JSON, nullable=False),
+)
+
+quantities = Table(
+    "quantities", metadata,
+    Column("id", String(48), primary_key=True, comment="article id + ':q' + index"),
+    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("statement_id", String(48), ForeignKey("statements.id", ondelete="SET NULL")),
+    Column("text", Text, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("value", Float),
+    Column("low", Float),
+    Column("high", Float),
+    Column("qualifier", String(40)),
+    Column("counted", String(40), index=True),
+    Column("place", Text),
+    Column("as_of", String(10)),
+    Column("claimed_on", String(10), index=True),
+    Column("hedged", Boolean, nullable=False, default=False),
+    Column("speaker", Text),
+    Column("rules", JSON, nullable=False),
+)
+
+dates = Table(
+    "dates", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("text", Text, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("value", String(10)),
+    Column("precision", String(10), nullable=False),
+    Column("rules", JSON, nullable=False),
+)

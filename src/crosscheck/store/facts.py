@@ -1,0 +1,262 @@
+"""Reads and batched writes of extracted facts (issue 3): the only module writing their SQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from sqlalchemy import Engine, and_, delete, func, insert, or_, select, update
+
+from crosscheck.records import Extraction
+from crosscheck.store import schema
+
+__all__ = ["FactsMixin"]
+
+
+class FactsMixin:
+    engine: Engine
+
+    # -- processing ------------------------------------------------------------------------
+
+    def ids_to_process(self, version: str, *, reprocess: bool = False,
+                       limit: int | None = None) -> list[str]:
+        """Articles never processed, or (``reprocess``) processed by another version."""
+        a = schema.articles
+        condition: Any = a.c.processed_version.is_(None)
+        if reprocess:
+            condition = or_(condition, a.c.processed_version != version)
+        stmt = select(a.c.id).where(condition).order_by(a.c.ingested_at, a.c.id)
+        if limit:
+            stmt = stmt.limit(limit)
+        with self.engine.connect() as conn:
+            return list(conn.scalars(stmt))
+
+    def texts(self, ids: Sequence[str]) -> list[tuple[str, str, str | None, int]]:
+        """``(id, text, published, title length)`` for the pipeline, in the given order."""
+        a = schema.articles
+        with self.engine.connect() as conn:
+            rows = {r.id: r for r in conn.execute(
+                select(a.c.id, a.c.text, a.c.published, a.c.title).where(a.c.id.in_(ids)))}
+        return [(i, rows[i].text, rows[i].published, len(rows[i].title or ""))
+                for i in ids if i in rows]
+
+    def save_extractions(self, batch: Sequence[Extraction]) -> None:
+        """Replace the facts of each article in one transaction; mark it processed."""
+        if not batch:
+            return
+        ids = [e.article_id for e in batch]
+        mt = schema.mentions
+        with self.engine.begin() as conn:
+            touched = set(conn.scalars(select(mt.c.entity_key).where(mt.c.article_id.in_(ids))))
+            for table in (schema.quantities, schema.statements, schema.mentions, schema.dates):
+                conn.execute(delete(table).where(table.c.article_id.in_(ids)))
+            self._upsert_entities(conn, batch)
+            mention_rows, statement_rows, quantity_rows, date_rows = [], [], [], []
+            for e in batch:
+                for m in e.mentions:
+                    mention_rows.append({
+                        "article_id": e.article_id, "start": m.start, "end": m.end,
+                        "text": m.text, "type": m.type, "entity_key": m.entity_key,
+                        "role": m.role, "side": m.side, "rules": list(m.rules)})
+                for n, s in enumerate(e.statements):
+                    sp = s.speaker
+                    statement_rows.append({
+                        "id": f"{e.article_id}:s{n}", "article_id": e.article_id,
+                        "kind": s.kind, "stance": s.stance,
+                        "speaker_text": sp.text if sp else None,
+                        "speaker_start": sp.start if sp else None,
+                        "speaker_end": sp.end if sp else None,
+                        "speaker_name": sp.name if sp else None,
+                        "speaker_key": sp.entity_key if sp else None,
+                        "speaker_side": sp.side if sp else None,
+                        "speaker_role": sp.role if sp else None,
+                        "cue_text": s.cue.text if s.cue else None,
+                        "cue_start": s.cue.start if s.cue else None,
+                        "cue_end": s.cue.end if s.cue else None,
+                        "content_text": s.content.text, "content_start": s.content.start,
+                        "content_end": s.content.end, "intermediary": s.intermediary,
+                        "channel": s.channel, "date": s.date, "rules": list(s.rules)})
+                for n, q in enumerate(e.quantities):
+                    quantity_rows.append({
+                        "id": f"{e.article_id}:q{n}", "article_id": e.article_id,
+                        "statement_id": (f"{e.article_id}:s{q.statement_index}"
+                                         if q.statement_index is not None else None),
+                        "text": q.text, "start": q.start, "end": q.end, "value": q.value,
+                        "low": q.low, "high": q.high, "qualifier": q.qualifier,
+                        "counted": q.counted, "place": q.place, "as_of": q.as_of,
+                        "claimed_on": q.claimed_on, "hedged": q.hedged, "speaker": q.speaker,
+                        "rules": list(q.rules)})
+                for d in e.dates:
+                    date_rows.append({
+                        "article_id": e.article_id, "text": d.text, "start": d.start,
+                        "end": d.end, "value": d.value, "precision": d.precision,
+                        "rules": list(d.rules)})
+            for table, rows in ((schema.mentions, mention_rows),
+                                (schema.statements, statement_rows),
+                                (schema.quantities, quantity_rows), (schema.dates, date_rows)):
+                if rows:
+                    conn.execute(insert(table), rows)
+            touched |= {row["entity_key"] for row in mention_rows}
+            if touched:  # mention counts from the mentions table itself: reprocessing is exact
+                t = schema.entities
+                count = (select(func.count()).select_from(mt)
+                         .where(mt.c.entity_key == t.c.key).scalar_subquery())
+                conn.execute(update(t).where(t.c.key.in_(sorted(touched)))
+                             .values(mentions=count))
+            versions: dict[str, list[str]] = {}
+            for e in batch:
+                versions.setdefault(e.version, []).append(e.article_id)
+            for version, article_ids in versions.items():
+                conn.execute(update(schema.articles).where(
+                    schema.articles.c.id.in_(article_ids)).values(processed_version=version))
+
+    def _upsert_entities(self, conn: Any, batch: Sequence[Extraction]) -> None:
+        """One row per entity key, aggregating aliases, roles and counts across articles."""
+        merged: dict[str, dict[str, Any]] = {}
+        for e in batch:
+            for m in e.mentions:
+                row = merged.setdefault(m.entity_key, {
+                    "key": m.entity_key, "name": m.name, "type": m.type, "side": None,
+                    "lat": m.lat, "lon": m.lon, "geo_precision": m.geo_precision,
+                    "aliases": set(), "roles": set(), "mentions": 0})
+                row["aliases"].add(m.text)
+                if m.role:
+                    row["roles"].add(m.role)
+                row["side"] = row["side"] or m.side
+                row["mentions"] += 1
+        if not merged:
+            return
+        t = schema.entities
+        existing = {r.key: r for r in conn.execute(select(t).where(t.c.key.in_(list(merged))))}
+        new_rows = []
+        for key, row in merged.items():
+            old = existing.get(key)
+            if old is None:
+                new_rows.append({**row, "aliases": sorted(row["aliases"]),
+                                 "roles": sorted(row["roles"])})
+                continue
+            conn.execute(update(t).where(t.c.key == key).values(
+                aliases=sorted(set(old.aliases) | row["aliases"]),
+                roles=sorted(set(old.roles) | row["roles"]),
+                side=old.side or row["side"]))
+        if new_rows:
+            conn.execute(insert(t), new_rows)
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def facts(self, article_id: str) -> dict[str, list[dict[str, Any]]]:
+        """Every fact of one article, in text order."""
+        out: dict[str, list[dict[str, Any]]] = {}
+        with self.engine.connect() as conn:
+            for name, table, order in (
+                    ("mentions", schema.mentions, schema.mentions.c.start),
+                    ("statements", schema.statements, schema.statements.c.content_start),
+                    ("quantities", schema.quantities, schema.quantities.c.start),
+                    ("dates", schema.dates, schema.dates.c.start)):
+                out[name] = [dict(r._mapping) for r in conn.execute(
+                    select(table).where(table.c.article_id == article_id).order_by(order))]
+        return out
+
+    def iter_statements(self, *, speaker: str | None = None, side: str | None = None,
+                        since: str | None = None, until: str | None = None,
+                        article: str | None = None, stance: str | None = None,
+                        kind: str | None = None, limit: int | None = None
+                        ) -> Iterator[dict[str, Any]]:
+        s, a = schema.statements, schema.articles
+        stmt = select(s, a.c.published, a.c.outlet).join(a, a.c.id == s.c.article_id)
+        conditions: list[Any] = []
+        if speaker:
+            like = f"%{speaker.lower()}%"
+            conditions.append(or_(func.lower(s.c.speaker_name).like(like),
+                                  func.lower(s.c.speaker_text).like(like)))
+        if side:
+            conditions.append(func.lower(s.c.speaker_side) == side.lower())
+        if since:
+            conditions.append(func.coalesce(s.c.date, a.c.published) >= since)
+        if until:
+            conditions.append(func.coalesce(s.c.date, a.c.published) <= until)
+        if article:
+            conditions.append(s.c.article_id.startswith(article, autoescape=True))
+        if stance:
+            conditions.append(s.c.stance == stance)
+        if kind:
+            conditions.append(s.c.kind == kind)
+        if conditions:
+            stmt = stmt.where(and_(*conditions))
+        stmt = stmt.order_by(a.c.published.desc().nulls_last(), s.c.article_id,
+                             s.c.content_start)
+        if limit:
+            stmt = stmt.limit(limit)
+        with self.engine.connect() as conn:
+            for row in conn.execute(stmt):
+                yield dict(row._mapping)
+
+    def iter_quantities(self, *, speaker: str | None = None, counted: str | None = None,
+                        since: str | None = None, until: str | None = None,
+                        article: str | None = None, side: str | None = None,
+                        limit: int | None = None) -> Iterator[dict[str, Any]]:
+        q, a, s = schema.quantities, schema.articles, schema.statements
+        stmt = (select(q, a.c.published, a.c.outlet, s.c.speaker_side)
+                .join(a, a.c.id == q.c.article_id)
+                .outerjoin(s, s.c.id == q.c.statement_id))
+        conditions: list[Any] = []
+        if speaker:
+            conditions.append(func.lower(q.c.speaker).like(f"%{speaker.lower()}%"))
+        if counted:
+            conditions.append(q.c.counted == counted)
+        if since:
+            conditions.append(func.coalesce(q.c.as_of, q.c.claimed_on) >= since)
+        if until:
+            conditions.append(func.coalesce(q.c.as_of, q.c.claimed_on) <= until)
+        if article:
+            conditions.append(q.c.article_id.startswith(article, autoescape=True))
+        if side:
+            conditions.append(func.lower(s.c.speaker_side) == side.lower())
+        if conditions:
+            stmt = stmt.where(and_(*conditions))
+        stmt = stmt.order_by(func.coalesce(q.c.as_of, q.c.claimed_on).desc().nulls_last(),
+                             q.c.article_id, q.c.start)
+        if limit:
+            stmt = stmt.limit(limit)
+        with self.engine.connect() as conn:
+            for row in conn.execute(stmt):
+                yield dict(row._mapping)
+
+    def iter_entities(self, *, type_: str | None = None, side: str | None = None,
+                      name: str | None = None, article: str | None = None,
+                      speaker: str | None = None, since: str | None = None,
+                      until: str | None = None, limit: int | None = None
+                      ) -> Iterator[dict[str, Any]]:
+        """Entities, most mentioned first. ``speaker``: only entities that speak in some
+        statement, named like this; ``since``/``until``: mentioned in articles published
+        in that range."""
+        t, m, a, st = schema.entities, schema.mentions, schema.articles, schema.statements
+        stmt = select(t)
+        conditions: list[Any] = []
+        if speaker:
+            conditions.append(t.c.key.in_(select(st.c.speaker_key).where(
+                func.lower(st.c.speaker_name).like(f"%{speaker.lower()}%"))))
+        if since or until:
+            dated = select(m.c.entity_key).join(a, a.c.id == m.c.article_id)
+            if since:
+                dated = dated.where(a.c.published >= since)
+            if until:
+                dated = dated.where(a.c.published <= until)
+            conditions.append(t.c.key.in_(dated))
+        if type_:
+            conditions.append(t.c.type == type_.upper())
+        if side:
+            conditions.append(func.lower(t.c.side) == side.lower())
+        if name:
+            conditions.append(func.lower(t.c.name).like(f"%{name.lower()}%"))
+        if article:
+            conditions.append(t.c.key.in_(select(m.c.entity_key).where(
+                m.c.article_id.startswith(article, autoescape=True))))
+        if conditions:
+            stmt = stmt.where(and_(*conditions))
+        stmt = stmt.order_by(t.c.mentions.desc(), t.c.key)
+        if limit:
+            stmt = stmt.limit(limit)
+        with self.engine.connect() as conn:
+            for row in conn.execute(stmt):
+                yield dict(row._mapping)

@@ -1,0 +1,167 @@
+"""Attributed statements on sentences written for the purpose (the hard cases included)."""
+
+from __future__ import annotations
+
+import pytest
+
+from crosscheck.nlp import load_pipeline
+from crosscheck.records import Statement
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_pipeline()
+
+
+def statements(nlp, text: str, title: str = "", published: str | None = "2024-03-12"
+               ) -> list[Statement]:
+    full = f"{title}\n\n{text}" if title else text
+    doc = nlp.make_doc(full)
+    doc._.published = published
+    doc._.title_end = len(title)
+    return list(nlp(doc)._.statements)
+
+
+def one(found: list[Statement], content_fragment: str) -> Statement:
+    hits = [s for s in found if content_fragment in s.content.text]
+    assert len(hits) == 1, [(s.content.text, s.speaker) for s in found]
+    return hits[0]
+
+
+def test_reported_speech_with_that(nlp) -> None:
+    s = one(statements(nlp, "The regional governor Taras Melnyk said that three districts "
+                            "of Kherson had lost power."), "three districts")
+    assert s.kind == "indirect" and s.stance == "asserts"
+    assert s.speaker is not None and s.speaker.name == "Taras Melnyk"
+    assert s.cue is not None and s.cue.text == "said"
+    assert s.content.text == "three districts of Kherson had lost power"
+
+
+def test_direct_quote_then_pronoun_speaker(nlp) -> None:
+    found = statements(nlp, "Colonel Petro Shevchuk, who commands the 93rd brigade, spoke to "
+                            "reporters on Monday. “We are holding the line,” he said.")
+    s = one(found, "holding the line")
+    assert s.kind == "direct"
+    assert s.speaker is not None and s.speaker.text == "he"
+    assert s.speaker.name == "Petro Shevchuk"
+    assert "speaker.pronoun" in s.rules
+
+
+def test_split_quote_around_she_added(nlp) -> None:
+    found = statements(nlp, "Deputy minister Olena Kravets visited the shelter. “The children "
+                            "are safe for now,” she added, “but the water is running out.”")
+    first = one(found, "children are safe")
+    assert first.speaker is not None and first.speaker.name == "Olena Kravets"
+    second = one(found, "water is running out")
+    assert second.speaker is not None and second.speaker.name == "Olena Kravets"
+
+
+def test_straight_quotes_and_he_added_chain(nlp) -> None:
+    found = statements(nlp, 'Mayor Ivan Fedorenko said the shelling lasted all night. '
+                            '"Nobody slept," he added. "We counted forty explosions."')
+    assert one(found, "Nobody slept").speaker.name == "Ivan Fedorenko"
+    carried = one(found, "forty explosions")
+    assert carried.speaker is not None and carried.speaker.name == "Ivan Fedorenko"
+
+
+def test_denial_verb(nlp) -> None:
+    s = one(statements(nlp, "Russia's defence ministry denied that its units had struck the "
+                            "railway station."), "its units had struck")
+    assert s.stance == "denies"
+    assert s.speaker is not None and s.speaker.side == "Russia"
+
+
+def test_rejected_reports(nlp) -> None:
+    s = one(statements(nlp, "Kremlin spokesman Oleg Varlamov rejected reports that troops "
+                            "were storming the plant."), "storming the plant")
+    assert s.stance == "denies" and s.speaker.name == "Oleg Varlamov"
+
+
+def test_there_was_no_such_attack(nlp) -> None:
+    s = one(statements(nlp, "“There was no such attack,” the ministry spokesman said."),
+            "no such attack")
+    assert s.stance == "denies" and s.kind == "direct"
+
+
+def test_passive_denial_with_agent(nlp) -> None:
+    s = one(statements(nlp, "The assault has been denied by the Kremlin's spokesman Oleg "
+                            "Varlamov."), "The assault")
+    assert s.stance == "denies" and s.speaker is not None and s.speaker.name == "Oleg Varlamov"
+
+
+def test_according_to_names_the_speaker(nlp) -> None:
+    s = one(statements(nlp, "According to the regional governor, at least 12 people were "
+                            "killed in the strike."), "12 people were killed")
+    assert s.cue.text == "According to"
+    assert s.speaker is not None and "governor" in s.speaker.text
+
+
+def test_according_to_an_agency_is_an_intermediary(nlp) -> None:
+    found = statements(nlp, "The figure was confirmed by the mayor Ivan Fedorenko, according "
+                            "to the Interfax agency.")
+    s = one(found, "The figure")
+    assert s.speaker is not None and s.speaker.name == "Ivan Fedorenko"
+    assert s.intermediary == "Interfax"
+
+
+def test_interlocutor_is_not_the_speaker(nlp) -> None:
+    found = statements(nlp, "President Volodymyr Zelensky appealed again for help. In a phone "
+                            "call with UN envoy Maria Lind said: “We need a corridor today.”")
+    s = one(found, "We need a corridor")
+    assert s.speaker is not None and s.speaker.name == "Volodymyr Zelensky"
+    assert s.channel == "phone call"
+
+
+def test_unattributed_estimate(nlp) -> None:
+    s = one(statements(nlp, "It is estimated that 5,000 people remain in the city."),
+            "5,000 people remain")
+    assert s.kind == "unattributed" and s.speaker is None
+
+
+def test_reports_suggest(nlp) -> None:
+    s = one(statements(nlp, "Reports suggest that the bridge was hit twice."), "bridge was hit")
+    assert s.kind == "unattributed"
+
+
+def test_belief_counts_as_attribution(nlp) -> None:
+    s = one(statements(nlp, "Kyiv believes that the death toll is far higher."), "death toll")
+    assert s.speaker is not None and s.speaker.name == "Government of Ukraine"
+    assert s.speaker.side == "Ukraine"
+
+
+def test_channel_and_date(nlp) -> None:
+    s = one(statements(nlp, "On Tuesday, Governor Taras Melnyk said on Telegram that the "
+                            "corridor had reopened."), "corridor had reopened")
+    assert s.channel == "Telegram"
+    assert s.date == "2024-03-12"
+
+
+@pytest.mark.parametrize("title, speaker_fragment, content_fragment", [
+    ("Dam breached near the front line – regional governor", "regional governor",
+     "Dam breached"),
+    ("Governor Melnyk: evacuation of Snihurivka complete", "Governor Melnyk",
+     "evacuation of Snihurivka"),
+    ("Kremlin says talks stalled", "Kremlin", "talks stalled"),
+])
+def test_headline_attribution(nlp, title: str, speaker_fragment: str,
+                              content_fragment: str) -> None:
+    found = statements(nlp, "The body of the article follows here.", title=title)
+    s = one(found, content_fragment)
+    assert s.kind == "headline"
+    assert s.speaker is not None and speaker_fragment in s.speaker.text
+
+
+def test_the_ministry_said_at_the_end(nlp) -> None:
+    s = one(statements(nlp, "Forty-two drones were shot down overnight, the air force said."),
+            "drones were shot down")
+    assert s.speaker is not None and "air force" in s.speaker.text
+
+
+def test_cue_inside_a_quote_is_not_a_new_speaker(nlp) -> None:
+    found = statements(nlp, "“I told them we would not leave,” the priest said.")
+    assert len(found) == 1
+    assert found[0].speaker is not None and found[0].speaker.text == "the priest"
+
+
+def test_no_statement_without_a_cue(nlp) -> None:
+    assert statements(nlp, "Heavy rain fell on the city overnight and the river rose.") == []
