@@ -13,11 +13,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = [
+    "EVENT_STATUSES",
     "Article",
     "DateMention",
+    "Event",
     "Extraction",
     "IngestReport",
+    "Location",
     "Mention",
+    "Participant",
     "Quantity",
     "Rejection",
     "RemovedSpan",
@@ -260,6 +264,83 @@ class DateMention:
     rules: tuple[str, ...] = ()
 
 
+@dataclass(slots=True, frozen=True)
+class Participant:
+    """An event's actor or target: the words in the text and who that is."""
+
+    text: str
+    start: int
+    end: int
+    name: str | None = None
+    entity_key: str | None = None
+    side: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "start": self.start, "end": self.end, "name": self.name,
+                "entity_id": self.entity_key, "side": self.side}
+
+
+@dataclass(slots=True, frozen=True)
+class Location:
+    """Where an event happened: the most specific place the text supports."""
+
+    name: str
+    text: str
+    start: int
+    end: int
+    lat: float | None = None
+    lon: float | None = None
+    precision: int | None = None  # ACLED geo-precision: 1 town/facility, 2 region, 3 country
+    entity_key: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "text": self.text, "start": self.start, "end": self.end,
+                "lat": self.lat, "lon": self.lon, "precision": self.precision}
+
+
+EVENT_STATUSES = ("reported", "claimed", "denied", "planned", "ordered", "called_off",
+                  "hypothetical")
+
+
+@dataclass(slots=True, frozen=True)
+class Event:
+    """Who did what to whom, where and when, typed the way ACLED and POLECAT type it.
+
+    ``event_type``/``sub_event_type`` are ACLED's (e.g. "Explosions/Remote violence" /
+    "Air/drone strike"); ``plover`` is the PLOVER type (e.g. "ASSAULT"). ``evidence`` is
+    the text that supports the event (the trigger's sentence or clause); ``trigger`` the
+    word(s) that name it. ``statement_index`` points into the article's statements when a
+    statement carries the event (then ``status`` reflects it: claimed or denied);
+    ``quantity_indexes`` into its figures (casualties, people counts).
+    """
+
+    event_type: str
+    sub_event_type: str
+    plover: str
+    trigger: Span
+    evidence: Span
+    status: str = "reported"
+    actor: Participant | None = None
+    target: Participant | None = None
+    location: Location | None = None
+    date: str | None = None
+    date_precision: str | None = None
+    fatalities: int | None = None
+    statement_index: int | None = None
+    quantity_indexes: tuple[int, ...] = ()
+    rules: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"event_type": self.event_type, "sub_event_type": self.sub_event_type,
+                "plover": self.plover, "trigger": self.trigger.to_dict(),
+                "evidence": self.evidence.to_dict(), "status": self.status,
+                "actor": self.actor.to_dict() if self.actor else None,
+                "target": self.target.to_dict() if self.target else None,
+                "location": self.location.to_dict() if self.location else None,
+                "date": self.date, "date_precision": self.date_precision,
+                "fatalities": self.fatalities, "rules": list(self.rules)}
+
+
 @dataclass(slots=True)
 class Extraction:
     """Everything extracted from one article."""
@@ -270,3 +351,4 @@ class Extraction:
     statements: list[Statement] = field(default_factory=list)
     quantities: list[Quantity] = field(default_factory=list)
     dates: list[DateMention] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)

@@ -142,6 +142,13 @@ def _print_facts(out: Console, facts: dict[str, list[dict[str, Any]]],
     names = sorted({(m["type"], m["text"]) for m in facts["mentions"]})
     out.print(Text(f"Entities ({len(names)} distinct mentions)", style="bold"))
     out.print("  " + "; ".join(f"{t}: {n}" for t, n in names), markup=False)
+    out.print(Text(f"Events ({len(facts['events'])})", style="bold"))
+    for e in facts["events"]:
+        parts = [e["actor_name"] or e["actor_text"], e["sub_event_type"],
+                 e["target_name"] or e["target_text"],
+                 e["location_name"] and f"at {e['location_name']}", e["date"]]
+        out.print(Text(f"  [{e['status']}] ", style="magenta")
+                  + Text(" · ".join(str(p) for p in parts if p)))
     out.print(Text(f"Dates ({len(facts['dates'])})", style="bold"))
     out.print("  " + "; ".join(f"{d['text']} = {d['value'] or '?'} ({d['precision']})"
                                for d in facts["dates"]), markup=False)

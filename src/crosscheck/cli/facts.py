@@ -153,3 +153,37 @@ def entities_command(
         rows = store.iter_entities(type_=type_, side=side, name=name, article=article,
                                    speaker=speaker, since=since, until=until, limit=limit)
         emit_records(rows, ENTITY_COLUMNS, fmt, widths={"aliases": 40, "roles": 40})
+
+
+EVENT_COLUMNS = ["id", "date", "event_type", "sub_event_type", "status", "actor_name",
+                 "actor_side", "target_name", "location_name", "geo_precision", "fatalities",
+                 "outlet", "evidence_text"]
+
+
+@app.command("events")
+@friendly
+def events_command(
+    event_type: Annotated[str | None, typer.Option(
+        "--type", help="ACLED event or sub-event type, or PLOVER type, contains this.")] = None,
+    actor: Annotated[str | None, typer.Option(help="Actor's name contains this.")] = None,
+    side: Annotated[str | None, typer.Option(help="Actor's side.")] = None,
+    place: Annotated[str | None, typer.Option(help="Location contains this.")] = None,
+    since: SinceOption = None, until: UntilOption = None,
+    status: Annotated[str | None, typer.Option(
+        help="reported, claimed, denied, planned, ordered, called_off, hypothetical.")] = None,
+    article: ArticleOption = None,
+    db: DbOption = None, fmt: FormatOption = Format.table, limit: LimitOption = None,
+) -> None:
+    """Events: who did what to whom, where and when, with ACLED and PLOVER types and the
+    status the text gives them.
+
+    Example: crosscheck events --type "air/drone" --side Russia --since 2022-04-01
+    """
+    settings = settings_from(db=db)
+    if fmt is Format.table and limit is None:
+        limit = 50
+    with open_store(settings.db, create=False) as store:
+        rows = store.iter_events(event_type=event_type, actor=actor, side=side, place=place,
+                                 since=since, until=until, status=status, article=article,
+                                 limit=limit)
+        emit_records(rows, EVENT_COLUMNS, fmt, widths={"evidence_text": 60, "id": 22})

@@ -119,16 +119,25 @@ def load_gazetteer() -> Gazetteer:
         place = Place(country["name"], "country", lat, lon, 3, country["iso"])
         places[fold(country["name"])] = place
         match_terms["GPE"].append(country["name"])
+    for city in cities.values():  # "New York" for "New York City", and the like
+        if city["name"].endswith(" City") and city["population"] > 1_000_000:
+            places.setdefault(fold(city["name"][:-5]), Place(
+                city["name"], "city", city["latitude"], city["longitude"], 1,
+                city["countrycode"]))
     for alias, iso in (("Russian Federation", "RU"), ("the United States", "US"), ("US", "US"),
-                       ("U.S.", "US"), ("UK", "GB"), ("Britain", "GB"), ("Great Britain", "GB")):
+                       ("U.S.", "US"), ("USA", "US"), ("UK", "GB"), ("U.K.", "GB"),
+                       ("Britain", "GB"), ("Great Britain", "GB"), ("Czech Republic", "CZ"),
+                       ("Netherlands", "NL"), ("Holland", "NL"), ("South Korea", "KR"),
+                       ("North Korea", "KP"), ("Moldavia", "MD"), ("Byelorussia", "BY")):
         country = gc.get_countries()[iso]
         lat, lon = capitals.get(iso, (None, None))
         places[fold(alias)] = Place(country["name"], "country", lat, lon, 3, iso)
     for kind in ("region", "facility"):
         for entry in data.get(kind, []):
             _require(entry, ("name", "lat", "lon"), kind)
+            precision = int(entry.get("precision", 2 if kind == "region" else 1))
             place = Place(entry["name"], kind, float(entry["lat"]), float(entry["lon"]),
-                          2 if kind == "region" else 1, None)
+                          precision, None)
             for name in [entry["name"], *entry.get("aliases", [])]:
                 places[fold(name)] = place
                 match_terms[place.label].append(name)
@@ -188,9 +197,10 @@ def _matchers(vocab: Vocab) -> tuple[PhraseMatcher, Matcher, PhraseMatcher]:
 
 
 def _mostly_caps(tokens: Sequence[Token] | Span) -> bool:
+    """A headline or dateline in capitals ("KYIV 2024-03-12", "TROOPS ENTER TOWN")."""
     letters = [ch for t in tokens for ch in t.text if ch.isalpha()]
     words = sum(1 for t in tokens if t.is_alpha)
-    return words >= 2 and len(letters) >= 6 and sum(ch.isupper() for ch in letters) >= 0.8 * len(
+    return words >= 1 and len(letters) >= 4 and sum(ch.isupper() for ch in letters) >= 0.8 * len(
         letters)
 
 
@@ -289,13 +299,19 @@ def correct_entities(doc: Doc) -> None:
         elif ent.label_ == "ORG" and key not in gaz.orgs and _looks_like_person(ent,
                                                                                  person_words):
             ent = Span(doc, ent.start, ent.end, label="PERSON")
-        # an NER span that overlaps a gazetteer span survives only if it contains it with
-        # the same label ("Ukrainian National Guard Azov Regiment" keeps "Azov Regiment")
+        # an NER span that overlaps a gazetteer span survives when it contains it and
+        # either has the same label ("Ukrainian National Guard Azov Regiment") or is an
+        # organisation named after a place ("Dynamo Moscow", "Kyiv City Council"); a
+        # possessive ("Mariupol’s Azovstal") or a partial overlap gives way
+        possessive = any(t.text in ("'s", "’s") for t in ent)
         clash = False
         for span in found:
             if span.start < ent.end and ent.start < span.end:
-                contains = ent.start <= span.start and span.end <= ent.end
-                if not contains or span.label_ != ent.label_ or len(ent) == len(span):
+                contains = ent.start <= span.start and span.end <= ent.end and len(ent) > len(
+                    span)
+                named_after = ent.label_ in ("ORG", "FAC") and span.label_ in ("GPE", "LOC")
+                if not contains or possessive or (span.label_ != ent.label_
+                                                  and not named_after):
                     clash = True
                     break
         if not clash:
@@ -381,11 +397,25 @@ def side_of(tokens_text: str) -> str | None:
     return None
 
 
+_TRAILING_NUMBER = re.compile(r"(\s+[\d.,/:-]+)+$")
+
+
 def _clean_name(ent: Span) -> tuple[int, int, str]:
-    """Start, end and text of an entity without a leading article or trailing 's."""
+    """Start, end and text of an entity without surrounding space, a leading article, a
+    trailing 's, or (names of people and places) trailing numbers ("Jayasuriya 3")."""
     start, end = ent.start_char, ent.end_char
     text = ent.text
-    if ent[0].lower_ == "the" and len(ent) > 1:
+    stripped = text.rstrip()
+    end -= len(text) - len(stripped)
+    lead = len(stripped) - len(stripped.lstrip())
+    start += lead
+    text = stripped.lstrip()
+    if ent.label_ in ("PERSON", "GPE", "LOC"):
+        m = _TRAILING_NUMBER.search(text)
+        if m and m.start() > 0:
+            end -= len(m.group(0))
+            text = text[: m.start()]
+    if ent[0].lower_ == "the" and len(ent) > 1 and ent[1].idx < end:
         start = ent[1].idx
         text = ent.doc.text[start:end]
     m = _POSSESSIVE.search(text)

@@ -678,6 +678,8 @@ def _sentence_cue(sentences: list[SpacySpan], q_start: int, q_end: int, cues: Cu
             if subject is None or q_start <= subject.idx < q_end or _is_interlocutor(subject):
                 continue
             distance = min(abs(token.idx - q_start), abs(token.idx - q_end))
+            if distance > 60:
+                continue  # a cue far from the quote speaks of something else
             if best is None or distance < best[0]:
                 best = (distance, token, subject)
     return (best[1], best[2]) if best else None

@@ -30,6 +30,7 @@ EXTENSIONS: dict[str, Any] = {
     "dates": None,
     "statements": None,
     "quantities": None,
+    "events": None,
 }
 for _name, _default in EXTENSIONS.items():
     if not Doc.has_extension(_name):
@@ -181,3 +182,23 @@ class _Quantities(_Component):
 
         found = find_quantities(doc, doc._.dates or [])
         doc._.quantities = attach_quantities(found, doc._.statements or [], doc._.published)
+
+
+@Language.factory("crosscheck_events", requires=["token.dep", "doc._.mentions",
+                                                 "doc._.statements", "doc._.quantities"],
+                  assigns=["doc._.events"])
+def make_events(nlp: Language, name: str) -> _Component:
+    return _Events(nlp, name)
+
+
+class _Events(_Component):
+    def _load(self) -> None:
+        from crosscheck.extract.events import load_event_rules
+
+        load_event_rules()
+
+    def _run(self, doc: Doc) -> None:
+        from crosscheck.extract.events import find_events
+
+        doc._.events = find_events(doc, doc._.mentions or [], doc._.statements or [],
+                                   doc._.quantities or [], doc._.dates or [])

@@ -20,7 +20,7 @@ from crosscheck.records import Extraction
 __all__ = ["COMPONENTS", "EXTRACT_VERSION", "analyse_docs", "load_pipeline"]
 
 #: Bump when an extractor or its rule data changes: `process --reprocess` redoes older ones.
-EXTRACT_VERSION = "3.0.0"
+EXTRACT_VERSION = "4.0.0"
 
 #: crosscheck's components, in pipeline order.
 COMPONENTS = (
@@ -29,6 +29,7 @@ COMPONENTS = (
     "crosscheck_dates",
     "crosscheck_statements",
     "crosscheck_quantities",
+    "crosscheck_events",
 )
 
 
@@ -77,4 +78,5 @@ def analyse_docs(nlp: Language, articles: Iterable[tuple[str, str, str | None, i
             statements=list(doc._.statements or ()),
             quantities=list(doc._.quantities or ()),
             dates=list(doc._.dates or ()),
+            events=list(doc._.events or ()),
         )

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Engine, and_, delete, func, insert, or_, select, update
 
-from crosscheck.records import Extraction
+from crosscheck.records import Event, Extraction, Participant
 from crosscheck.store import schema
 
 __all__ = ["FactsMixin"]
@@ -48,10 +48,12 @@ class FactsMixin:
         mt = schema.mentions
         with self.engine.begin() as conn:
             touched = set(conn.scalars(select(mt.c.entity_key).where(mt.c.article_id.in_(ids))))
-            for table in (schema.quantities, schema.statements, schema.mentions, schema.dates):
+            for table in (schema.events, schema.quantities, schema.statements, schema.mentions,
+                          schema.dates):
                 conn.execute(delete(table).where(table.c.article_id.in_(ids)))
             self._upsert_entities(conn, batch)
             mention_rows, statement_rows, quantity_rows, date_rows = [], [], [], []
+            event_rows: list[dict[str, Any]] = []
             for e in batch:
                 for m in e.mentions:
                     mention_rows.append({
@@ -86,6 +88,8 @@ class FactsMixin:
                         "counted": q.counted, "place": q.place, "as_of": q.as_of,
                         "claimed_on": q.claimed_on, "hedged": q.hedged, "speaker": q.speaker,
                         "rules": list(q.rules)})
+                for n, ev in enumerate(e.events):
+                    event_rows.append(_event_row(e.article_id, n, ev))
                 for d in e.dates:
                     date_rows.append({
                         "article_id": e.article_id, "text": d.text, "start": d.start,
@@ -93,7 +97,8 @@ class FactsMixin:
                         "rules": list(d.rules)})
             for table, rows in ((schema.mentions, mention_rows),
                                 (schema.statements, statement_rows),
-                                (schema.quantities, quantity_rows), (schema.dates, date_rows)):
+                                (schema.quantities, quantity_rows), (schema.dates, date_rows),
+                                (schema.events, event_rows)):
                 if rows:
                     conn.execute(insert(table), rows)
             touched |= {row["entity_key"] for row in mention_rows}
@@ -152,7 +157,8 @@ class FactsMixin:
                     ("mentions", schema.mentions, schema.mentions.c.start),
                     ("statements", schema.statements, schema.statements.c.content_start),
                     ("quantities", schema.quantities, schema.quantities.c.start),
-                    ("dates", schema.dates, schema.dates.c.start)):
+                    ("dates", schema.dates, schema.dates.c.start),
+                    ("events", schema.events, schema.events.c.evidence_start)):
                 out[name] = [dict(r._mapping) for r in conn.execute(
                     select(table).where(table.c.article_id == article_id).order_by(order))]
         return out
@@ -260,3 +266,74 @@ class FactsMixin:
         with self.engine.connect() as conn:
             for row in conn.execute(stmt):
                 yield dict(row._mapping)
+
+
+    def iter_events(self, *, event_type: str | None = None, actor: str | None = None,
+                    side: str | None = None, place: str | None = None,
+                    since: str | None = None, until: str | None = None,
+                    status: str | None = None, article: str | None = None,
+                    located: bool = False, limit: int | None = None
+                    ) -> Iterator[dict[str, Any]]:
+        """Events with their article's outlet, URL and date. ``event_type`` matches the
+        ACLED event type, sub-event type or PLOVER type (case-insensitive, substring)."""
+        ev, a = schema.events, schema.articles
+        stmt = select(ev, a.c.published, a.c.outlet, a.c.url, a.c.title).join(
+            a, a.c.id == ev.c.article_id)
+        conditions: list[Any] = []
+        if event_type:
+            like = f"%{event_type.lower()}%"
+            conditions.append(or_(func.lower(ev.c.event_type).like(like),
+                                  func.lower(ev.c.sub_event_type).like(like),
+                                  func.lower(ev.c.plover).like(like)))
+        if actor:
+            conditions.append(func.lower(ev.c.actor_name).like(f"%{actor.lower()}%"))
+        if side:
+            conditions.append(func.lower(ev.c.actor_side) == side.lower())
+        if place:
+            conditions.append(func.lower(ev.c.location_name).like(f"%{place.lower()}%"))
+        day = func.coalesce(ev.c.date, a.c.published)
+        if since:
+            conditions.append(day >= since)
+        if until:
+            conditions.append(day <= until)
+        if status:
+            conditions.append(ev.c.status == status)
+        if article:
+            conditions.append(ev.c.article_id.startswith(article, autoescape=True))
+        if located:
+            conditions.append(ev.c.lat.is_not(None))
+        if conditions:
+            stmt = stmt.where(and_(*conditions))
+        stmt = stmt.order_by(day.desc().nulls_last(), ev.c.article_id, ev.c.evidence_start)
+        if limit:
+            stmt = stmt.limit(limit)
+        with self.engine.connect() as conn:
+            for row in conn.execute(stmt):
+                yield dict(row._mapping)
+
+
+def _event_row(article_id: str, n: int, ev: Event) -> dict[str, Any]:
+    def part(prefix: str, p: Participant | None) -> dict[str, Any]:
+        return {f"{prefix}_text": p.text if p else None, f"{prefix}_start": p.start if p else None,
+                f"{prefix}_end": p.end if p else None, f"{prefix}_name": p.name if p else None,
+                f"{prefix}_key": p.entity_key if p else None,
+                f"{prefix}_side": p.side if p else None}
+
+    loc = ev.location
+    return {
+        "id": f"{article_id}:e{n}", "article_id": article_id, "event_type": ev.event_type,
+        "sub_event_type": ev.sub_event_type, "plover": ev.plover, "status": ev.status,
+        "trigger_text": ev.trigger.text, "trigger_start": ev.trigger.start,
+        "trigger_end": ev.trigger.end, "evidence_text": ev.evidence.text,
+        "evidence_start": ev.evidence.start, "evidence_end": ev.evidence.end,
+        **part("actor", ev.actor), **part("target", ev.target),
+        "location_name": loc.name if loc else None, "location_text": loc.text if loc else None,
+        "location_start": loc.start if loc else None, "location_end": loc.end if loc else None,
+        "lat": loc.lat if loc else None, "lon": loc.lon if loc else None,
+        "geo_precision": loc.precision if loc else None, "date": ev.date,
+        "date_precision": ev.date_precision, "fatalities": ev.fatalities,
+        "statement_id": (f"{article_id}:s{ev.statement_index}"
+                         if ev.statement_index is not None else None),
+        "quantity_ids": [f"{article_id}:q{i}" for i in ev.quantity_indexes],
+        "rules": list(ev.rules),
+    }

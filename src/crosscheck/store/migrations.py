@@ -54,11 +54,16 @@ def _extraction(conn: Connection) -> None:
     conn.execute(text("CREATE INDEX ix_articles_processed ON articles (processed_version)"))
 
 
+def _events(conn: Connection) -> None:
+    schema.metadata.create_all(conn, tables=[schema.events])
+
+
 #: In order. Never edit an applied migration: add a new one.
 MIGRATIONS: tuple[tuple[str, Callable[[Connection], None]], ...] = (
     ("0001_initial", _initial),
     ("0002_fulltext", _fulltext),
     ("0003_extraction", _extraction),
+    ("0004_events", _events),
 )
 
 
