@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -316,7 +316,46 @@ def correct_entities(doc: Doc) -> None:
                     break
         if not clash:
             kept.append(ent)
-    doc.ents = filter_spans(kept + found)
+    # one person, one label: a surname of a person named in the article is that person
+    # wherever it stands alone without a label ("… Alexander Lebed … Lebed said")
+    surnames = {e[-1].text for e in kept + found if e.label_ == "PERSON" and len(e) > 1
+                and e[-1].text[:1].isupper() and len(e[-1].text) > 2}
+    covered = {i for e in kept + found for i in range(e.start, e.end)}
+    for token in doc:
+        if token.text in surnames and token.i not in covered and token.pos_ == "PROPN":
+            found.append(Span(doc, token.i, token.i + 1, label="PERSON"))
+    doc.ents = _consistent(doc, filter_spans(kept + found))
+
+
+_CONSISTENT_LABELS = ("PERSON", "ORG", "GPE", "LOC")
+
+
+def _consistent(doc: Doc, ents: list[Span]) -> list[Span]:
+    """One name, one label per article: the label most of its mentions carry (ties keep
+    their own), and unlabelled repeats of a recognised multi-word name get it too."""
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for e in ents:
+        if e.label_ in _CONSISTENT_LABELS:
+            votes[e.text][e.label_] += 1
+    relabelled = []
+    for e in ents:
+        counts = votes.get(e.text)
+        if counts and e.label_ in _CONSISTENT_LABELS and len(counts) > 1:
+            (best, n), *rest = counts.most_common()
+            if n > rest[0][1] and best != e.label_:
+                e = Span(doc, e.start, e.end, label=best)
+        relabelled.append(e)
+    covered = {i for e in relabelled for i in range(e.start, e.end)}
+    names = {tuple(t.text for t in e): e.label_ for e in relabelled
+             if e.label_ in ("ORG", "PERSON") and len(e) > 1 and e[0].text[:1].isupper()}
+    extra = []
+    for words, label in names.items():
+        n = len(words)
+        for i in range(len(doc) - n + 1):
+            if doc[i].text == words[0] and tuple(t.text for t in doc[i:i + n]) == words \
+                    and not any(j in covered for j in range(i, i + n)):
+                extra.append(Span(doc, i, i + n, label=label))
+    return filter_spans(relabelled + extra)
 
 
 _WAR_REGION = frozenset({"UA", "RU", "BY", "MD"})
