@@ -1,4 +1,4 @@
-"""crosscheck eval [attribution|ner] — quality on the public gold sets."""
+"""crosscheck eval [attribution|ner|events] — quality on the public gold sets."""
 
 from __future__ import annotations
 
@@ -63,7 +63,7 @@ def eval_all(ctx: typer.Context, data: DataOption = None, gate: GateOption = Fal
     if ctx.invoked_subcommand is not None:
         return
     ok = True
-    for task in ("attribution", "ner"):
+    for task in ("attribution", "ner", "events"):
         ok &= _run(task, data, None, gate, fmt, None, None)
     raise typer.Exit(0 if ok else 1)
 
@@ -80,11 +80,21 @@ def _run(task: str, data: Path | None, split: str | None, gate: bool, fmt: Forma
 
         report = evaluate_attribution(data_dir, split, model=settings.spacy_model,
                                       predictions=predictions, limit=limit)
+    elif task == "events":
+        from crosscheck.eval.events import evaluate_events
+
+        report = evaluate_events(data_dir, split, model=settings.spacy_model, limit=limit)
     else:
         from crosscheck.eval.ner import evaluate_ner
 
         report = evaluate_ner(data_dir, split, model=settings.spacy_model, limit=limit)
-    _show(task, report, fmt)
+    if task == "events" and fmt is Format.table:
+        for name, section in report.items():
+            if isinstance(section, dict) and "crosscheck" in section:
+                _show(f"events/{name}", section, fmt)
+        typer.echo(f"  seconds: {report['seconds']}")
+    else:
+        _show(task, report, fmt)
     return _gate(task, report, gate and split == load_floors()[task]["split"])
 
 
@@ -116,6 +126,30 @@ def eval_ner(
 ) -> None:
     """Named entities on CoNLL-2003 (PER/ORG/LOC; MISC apart) beside the bare pipeline."""
     raise typer.Exit(0 if _run("ner", data, split, gate, fmt, None, limit) else 1)
+
+
+@eval_app.command("events")
+@friendly
+def eval_events(
+    split: Annotated[str | None, typer.Option(
+        help="reporting (even ids; ECB+ test topics), the default, or tuning (odd ids; "
+        "ECB+ dev topics).")] = None,
+    limit: Annotated[int | None, typer.Option(
+        min=1, help="First N snippets/documents of each data set only.")] = None,
+    data: DataOption = None, gate: GateOption = False, fmt: FmtOption = Format.table,
+) -> None:
+    """Events: typing on CASE 2021 Task 2 (25 types, weighted/macro F1), police actions
+    on IndiaPoliceEvents (P/R/F1 per sentence label), trigger detection on ECB+ test
+    topics; each beside a keyword (or every-verb) baseline run in the same command.
+
+    Example: crosscheck eval events --limit 50 -f json
+    """
+    if split not in (None, "reporting", "tuning"):
+        raise typer.BadParameter("reporting or tuning", param_hint="--split")
+    if gate and limit is not None:
+        err.print("gate: not checked with --limit (the floors hold for the full halves)")
+    raise typer.Exit(0 if _run("events", data, split, gate and limit is None, fmt, None,
+                               limit) else 1)
 
 
 @eval_app.command("gazetteer")
