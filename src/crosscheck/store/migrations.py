@@ -58,12 +58,20 @@ def _events(conn: Connection) -> None:
     schema.metadata.create_all(conn, tables=[schema.events])
 
 
+def _links(conn: Connection) -> None:
+    schema.metadata.create_all(conn, tables=[
+        schema.link_signatures, schema.link_buckets, schema.duplicates, schema.link_df,
+        schema.stories, schema.story_articles, schema.story_entities, schema.story_terms,
+    ])
+
+
 #: In order. Never edit an applied migration: add a new one.
 MIGRATIONS: tuple[tuple[str, Callable[[Connection], None]], ...] = (
     ("0001_initial", _initial),
     ("0002_fulltext", _fulltext),
     ("0003_extraction", _extraction),
     ("0004_events", _events),
+    ("0005_links", _links),
 )
 
 

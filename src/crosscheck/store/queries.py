@@ -16,6 +16,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from crosscheck.records import Article, IngestReport
 from crosscheck.store import schema
 from crosscheck.store.facts import FactsMixin
+from crosscheck.store.links import LinksMixin
 
 __all__ = ["BatchResult", "Store", "sighting_key", "stock_group"]
 
@@ -49,7 +50,7 @@ def stock_group(article: Article) -> str:
     return "src:" + _RECORD_SUFFIX.sub("", article.locator)
 
 
-class Store(FactsMixin):
+class Store(FactsMixin, LinksMixin):
     """Typed access to one database. Create with :func:`crosscheck.store.open_store`."""
 
     def __init__(self, engine: Engine) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     DateTime,
@@ -11,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -21,9 +23,13 @@ from sqlalchemy import (
 __all__ = [
     "articles",
     "dates",
+    "duplicates",
     "entities",
     "events",
     "ingest_runs",
+    "link_buckets",
+    "link_df",
+    "link_signatures",
     "mentions",
     "metadata",
     "quantities",
@@ -32,6 +38,10 @@ __all__ = [
     "sightings",
     "statements",
     "stock_paragraphs",
+    "stories",
+    "story_articles",
+    "story_entities",
+    "story_terms",
 ]
 
 metadata = MetaData()
@@ -246,3 +256,97 @@ events = Table(
     Column("quantity_ids", JSON, nullable=False),
     Column("rules", JSON, nullable=False),
 )
+
+
+# -- linking (issue 5): near duplicates and stories -----------------------------------------
+# The MinHash LSH index lives in two tables: each article's signature, and one row per
+# (band bucket, article), so a new batch is checked against everything stored with one
+# indexed lookup per band, without re-hashing stored text or loading the index in memory.
+
+link_signatures = Table(
+    "link_signatures", metadata,
+    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("signature", LargeBinary, nullable=False,
+           comment="MinHash hash values, little-endian uint32, one per permutation"),
+    Column("version", String(40), nullable=False, comment="link rule version"),
+)
+
+link_buckets = Table(
+    "link_buckets", metadata,
+    Column("bucket", BigInteger, primary_key=True, comment="hash of (band, band's values)"),
+    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"),
+           primary_key=True),
+)
+
+duplicates = Table(
+    "duplicates", metadata,
+    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"),
+           primary_key=True, comment="the near copy: a sighting of its canonical article"),
+    Column("canonical_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("similarity", Float, nullable=False, comment="estimated Jaccard of word shingles"),
+    Column("method", String(20), nullable=False, comment="minhash"),
+    Column("linked_at", DateTime(timezone=True), nullable=False),
+)
+
+link_df = Table(
+    "link_df", metadata,
+    Column("key", String(300), primary_key=True,
+           comment="'t:' + term, or an entity key; '#articles' holds the article count"),
+    Column("df", Integer, nullable=False, comment="linked articles holding it"),
+)
+
+stories = Table(
+    "stories", metadata,
+    Column("id", String(40), primary_key=True, comment="'s' + id of the article that opened it"),
+    Column("label", Text, nullable=False),
+    Column("start", String(10), index=True, comment="first publication date of a member"),
+    Column("end", String(10), index=True, comment="last publication date of a member"),
+    Column("articles", Integer, nullable=False, comment="members, near copies included"),
+    Column("size", Integer, nullable=False, comment="members that are not near copies"),
+    Column("undated", Integer, nullable=False, comment="members with an estimated date"),
+    Column("days", JSON, nullable=False, comment="{date: dated members}"),
+    Column("event_types", JSON, nullable=False, comment="{event type: events of members}"),
+    Column("centroid", JSON, nullable=False,
+           comment="{terms: {term: weight}, entities: {key: weight}}: the heaviest only"),
+    Column("version", String(40), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+story_articles = Table(
+    "story_articles", metadata,
+    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("story_id", String(40), ForeignKey("stories.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("score", Float, comment="similarity to the story when it joined; NULL: opened it"),
+    Column("date", String(10), index=True,
+           comment="publication date, or the story's median date when estimated"),
+    Column("date_estimated", Boolean, nullable=False, default=False),
+    Column("copy_of", String(32), comment="near copy of this member: adds no features"),
+    Column("linked_at", DateTime(timezone=True), nullable=False),
+)
+
+story_entities = Table(
+    "story_entities", metadata,
+    Column("story_id", String(40), ForeignKey("stories.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("entity_key", String(300), primary_key=True),
+    Column("articles", Integer, nullable=False, comment="members mentioning it"),
+    Column("weight", Float, nullable=False, comment="summed rarity-weighted entity weight"),
+)
+
+story_terms = Table(
+    "story_terms", metadata,
+    Column("story_id", String(40), ForeignKey("stories.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("term", String(100), primary_key=True),
+    Column("weight", Float, nullable=False,
+           comment="TF-IDF centroid weight: the story's heaviest terms, for blocking"),
+)
+
+Index("ix_link_buckets_article", link_buckets.c.article_id)
+Index("ix_story_entities_key", story_entities.c.entity_key)
+Index("ix_story_terms_term", story_terms.c.term)
