@@ -65,6 +65,32 @@ def _links(conn: Connection) -> None:
     ])
 
 
+_VIEWS = {
+    # the common joins, for people who open the SQLite file in their own tools
+    "v_statements": "SELECT s.*, a.outlet, a.published, a.url, a.title FROM statements s "
+                    "JOIN articles a ON a.id = s.article_id",
+    "v_events": "SELECT e.*, a.outlet, a.published, a.url, a.title FROM events e "
+                "JOIN articles a ON a.id = e.article_id",
+    "v_quantities": "SELECT q.*, a.outlet, a.published, a.url FROM quantities q "
+                    "JOIN articles a ON a.id = q.article_id",
+    "v_story_articles": "SELECT sa.story_id, st.label, a.id AS article_id, a.outlet, a.url, "
+                        "a.title, sa.date, sa.date_estimated, sa.copy_of FROM story_articles sa "
+                        "JOIN stories st ON st.id = sa.story_id JOIN articles a ON a.id = "
+                        "sa.article_id",
+    "v_claim_evidence": "SELECT c.story_id, c.kind, c.label, c.verdict, ce.* FROM claim_evidence "
+                        "ce JOIN claims c ON c.id = ce.claim_id",
+}
+
+
+def _claims(conn: Connection) -> None:
+    schema.metadata.create_all(conn, tables=[
+        schema.entity_links, schema.claims, schema.claim_evidence, schema.series,
+        schema.series_points,
+    ])
+    for name, body in _VIEWS.items():
+        conn.execute(text(f"CREATE VIEW {name} AS {body}"))
+
+
 #: In order. Never edit an applied migration: add a new one.
 MIGRATIONS: tuple[tuple[str, Callable[[Connection], None]], ...] = (
     ("0001_initial", _initial),
@@ -72,6 +98,7 @@ MIGRATIONS: tuple[tuple[str, Callable[[Connection], None]], ...] = (
     ("0003_extraction", _extraction),
     ("0004_events", _events),
     ("0005_links", _links),
+    ("0006_claims", _claims),
 )
 
 

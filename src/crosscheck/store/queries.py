@@ -15,6 +15,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from crosscheck.records import Article, IngestReport
 from crosscheck.store import schema
+from crosscheck.store.claims import ClaimsMixin
+from crosscheck.store.entity_links import EntityLinksMixin
 from crosscheck.store.facts import FactsMixin
 from crosscheck.store.links import LinksMixin
 
@@ -50,7 +52,7 @@ def stock_group(article: Article) -> str:
     return "src:" + _RECORD_SUFFIX.sub("", article.locator)
 
 
-class Store(FactsMixin, LinksMixin):
+class Store(FactsMixin, LinksMixin, EntityLinksMixin, ClaimsMixin):
     """Typed access to one database. Create with :func:`crosscheck.store.open_store`."""
 
     def __init__(self, engine: Engine) -> None:

@@ -22,9 +22,12 @@ from sqlalchemy import (
 
 __all__ = [
     "articles",
+    "claim_evidence",
+    "claims",
     "dates",
     "duplicates",
     "entities",
+    "entity_links",
     "events",
     "ingest_runs",
     "link_buckets",
@@ -35,6 +38,8 @@ __all__ = [
     "quantities",
     "rejections",
     "schema_migrations",
+    "series",
+    "series_points",
     "sightings",
     "statements",
     "stock_paragraphs",
@@ -350,3 +355,106 @@ story_terms = Table(
 Index("ix_link_buckets_article", link_buckets.c.article_id)
 Index("ix_story_entities_key", story_entities.c.entity_key)
 Index("ix_story_terms_term", story_terms.c.term)
+
+
+# -- cross-checking (issue 5, part 2): one entity across articles, claims, figure series -----
+# All are derived data: recomputed per story (claims, series) or per entity block (entity
+# links) from the facts above, so they can be rebuilt at any time by `crosscheck link`.
+
+entity_links = Table(
+    "entity_links", metadata,
+    Column("key", String(300), ForeignKey("entities.key", ondelete="CASCADE"),
+           primary_key=True, comment="an entity key as extracted from one article"),
+    Column("canonical_key", String(300), nullable=False, index=True,
+           comment="the corpus-wide entity it is (itself when it is the canonical one)"),
+    Column("method", String(30), nullable=False,
+           comment="self | surname | transliteration | title | alias"),
+    Column("version", String(40), nullable=False),
+)
+
+claims = Table(
+    "claims", metadata,
+    Column("id", String(60), primary_key=True, comment="'c' + hash of story id and key"),
+    Column("story_id", String(40), ForeignKey("stories.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("kind", String(10), nullable=False, comment="event | figure"),
+    Column("key", Text, nullable=False, comment="the normalised proposition"),
+    Column("label", Text, nullable=False, comment="the proposition in words"),
+    Column("event_type", String(40)),
+    Column("sub_event_type", String(60)),
+    Column("modality", String(15), comment="happened | ordered_halt | planned | ..."),
+    Column("actor_side", String(30)),
+    Column("place", Text),
+    Column("counted", String(40)),
+    Column("date_start", String(10)),
+    Column("date_end", String(10)),
+    Column("verdict", String(15), nullable=False, index=True,
+           comment="contradiction | corroboration | single"),
+    Column("asserting_sources", Integer, nullable=False, comment="independent origins"),
+    Column("denying_sources", Integer, nullable=False),
+    Column("weight", Float, nullable=False, comment="higher: more independent, across sides"),
+    Column("version", String(40), nullable=False),
+)
+
+claim_evidence = Table(
+    "claim_evidence", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("claim_id", String(60), ForeignKey("claims.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("stance", String(10), nullable=False, comment="asserts | denies"),
+    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("event_id", String(48)),
+    Column("statement_id", String(48)),
+    Column("quantity_id", String(48)),
+    Column("speaker", Text),
+    Column("speaker_key", String(300)),
+    Column("side", String(30)),
+    Column("outlet", String(200)),
+    Column("origin", Text, nullable=False,
+           comment="who the information comes from: evidence with one origin is one source"),
+    Column("date", String(10)),
+    Column("value", Float),
+    Column("low", Float),
+    Column("high", Float),
+    Column("evidence_text", Text, nullable=False),
+    Column("evidence_start", Integer, nullable=False),
+    Column("evidence_end", Integer, nullable=False),
+)
+
+series = Table(
+    "series", metadata,
+    Column("id", String(60), primary_key=True, comment="'f' + hash of story id and key"),
+    Column("story_id", String(40), ForeignKey("stories.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("counted", String(40), nullable=False, index=True),
+    Column("place", Text),
+    Column("place_inferred", Boolean, nullable=False, default=False,
+           comment="the place is the story's, not the figure's"),
+    Column("points", Integer, nullable=False),
+    Column("version", String(40), nullable=False),
+)
+
+series_points = Table(
+    "series_points", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("series_id", String(60), ForeignKey("series.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("quantity_id", String(48), ForeignKey("quantities.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("date", String(10)),
+    Column("date_estimated", Boolean, nullable=False, default=False),
+    Column("value", Float),
+    Column("low", Float),
+    Column("high", Float),
+    Column("qualifier", String(40)),
+    Column("speaker", Text),
+    Column("side", String(30)),
+    Column("outlet", String(200)),
+    Column("origin", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+)
