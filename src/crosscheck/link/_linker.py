@@ -20,6 +20,7 @@ import numpy as np
 
 from crosscheck.link._config import LINK_VERSION, LinkConfig
 from crosscheck.link._text import idf, normalise, term_counts, tfidf, words
+from crosscheck.link.claims import ClaimReport, update_claims
 from crosscheck.link.dedup import Match, Signer, find_near_duplicates
 from crosscheck.link.stories import (
     ArticleFeatures,
@@ -52,6 +53,8 @@ class LinkReport:
     duplicate_comparisons: int = 0
     seconds: float = 0.0
     version: str = LINK_VERSION
+    #: claims and figure series recomputed for the stories that changed
+    claims: ClaimReport | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -87,6 +90,9 @@ def link_articles(store: Store, article_ids: Sequence[str], *,
         _link_chunk(store, [rows[i] for i in chunk], config, signer, report)
         if on_progress is not None:
             on_progress(report)
+    # every story changed since its claims were computed (this run's, and those a killed
+    # run left behind) gets its claims and series again
+    report.claims = update_claims(store)
     report.seconds = round(time.perf_counter() - started, 3)
     return report
 
@@ -99,6 +105,7 @@ def relink(store: Store, *, since: str | None = None, everything: bool = False,
     members of their stories); with ``everything``, rebuild all links from scratch."""
     config = config or LinkConfig()
     if everything:
+        store.clear_claims()
         store.clear_links()
     elif since is not None:
         redo = store.relink_ids(since)

@@ -51,9 +51,36 @@ def story_record(store: Store, story_id: str) -> dict[str, Any]:
         "entities": [{"id": e["id"], "name": e["name"] or e["id"].split(":", 1)[-1],
                       "type": e["type"] or e["id"].split(":", 1)[0], "articles": e["articles"]}
                      for e in story["entities"]],
-        "corroborations": [],
-        "contradictions": [],
-        "series": [],
+        **_claims_of(store, story["id"]),
         "size": story["articles"],
         "version": story["version"],
     }
+
+
+def _claims_of(store: Store, story_id: str) -> dict[str, Any]:
+    claims = list(store.iter_claims(story_id=story_id))
+    board = [_claim_entry(c) for c in claims]
+    return {
+        "corroborations": [{"proposition": c["proposition"], "claim_id": c["id"],
+                            "kind": c["kind"], "sources": c["asserted_by"]}
+                           for c in board if c["verdict"] == "corroboration"],
+        "contradictions": [{"proposition": c["proposition"], "claim_id": c["id"],
+                            "kind": c["kind"], "asserted_by": c["asserted_by"],
+                            "denied_by": c["denied_by"]}
+                           for c in board if c["verdict"] == "contradiction"],
+        "series": [{"id": s["id"], "counted": s["counted"], "place": s["place"],
+                    "place_inferred": bool(s["place_inferred"]), "points": s["points"]}
+                   for s in store.iter_series(story_id=story_id)],
+        "claims": board,
+    }
+
+
+def _claim_entry(c: dict[str, Any]) -> dict[str, Any]:
+    return {"id": c["id"], "proposition": c["label"], "kind": c["kind"],
+            "verdict": c["verdict"], "event_type": c["event_type"],
+            "sub_event_type": c["sub_event_type"], "modality": c["modality"],
+            "actor_side": c["actor_side"], "place": c["place"], "counted": c["counted"],
+            "start": c["date_start"], "end": c["date_end"],
+            "asserting_sources": c["asserting_sources"],
+            "denying_sources": c["denying_sources"], "weight": c["weight"],
+            "asserted_by": c["asserted_by"], "denied_by": c["denied_by"]}

@@ -84,7 +84,7 @@ _VIEWS = {
 
 def _claims(conn: Connection) -> None:
     schema.metadata.create_all(conn, tables=[
-        schema.entity_links, schema.claims, schema.claim_evidence, schema.series,
+        schema.entity_links, schema.claims, schema.claim_evidence, schema.claim_runs, schema.series,
         schema.series_points,
     ])
     for name, body in _VIEWS.items():

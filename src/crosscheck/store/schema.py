@@ -23,6 +23,7 @@ from sqlalchemy import (
 __all__ = [
     "articles",
     "claim_evidence",
+    "claim_runs",
     "claims",
     "dates",
     "duplicates",
@@ -420,6 +421,15 @@ claim_evidence = Table(
     Column("evidence_text", Text, nullable=False),
     Column("evidence_start", Integer, nullable=False),
     Column("evidence_end", Integer, nullable=False),
+)
+
+claim_runs = Table(
+    "claim_runs", metadata,
+    Column("story_id", String(40), ForeignKey("stories.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("computed_at", DateTime(timezone=True), nullable=False,
+           comment="claims and series are stale when the story was updated after this"),
+    Column("version", String(40), nullable=False),
 )
 
 series = Table(
