@@ -327,3 +327,17 @@ def test_figures_with_no_place_anywhere_stay_one_series() -> None:
                              quantity("b:q0", "evacuated", 300)], top_places=())
     [series] = out.series
     assert (series["place"], series["points"], series["place_inferred"]) == (None, 2, True)
+
+
+def test_cli_export_claims(seeded, tmp_path: Path) -> None:
+    store, _ = seeded
+    db = str(store.engine.url.database)
+    out = tmp_path / "reviews.jsonl"
+    result = CliRunner().invoke(app, ["export", "claims", "--db", db, "--format", "claimreview",
+                                      "--verdict", "contradiction", "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    lines = out.read_text("utf-8").splitlines()
+    assert lines and all(json.loads(x)["crosscheck"]["verdict"] == "contradiction"
+                         for x in lines)
+    result = CliRunner().invoke(app, ["export", "claims", "--db", db, "--format", "xml"])
+    assert result.exit_code != 0 and "claim export format" in result.output

@@ -3,7 +3,8 @@
 import crosscheck
 
 INTENDED = {
-    "Article", "ConfigError", "CrosscheckError", "FetchError", "FieldMap", "IngestOptions",
+    "Analysis", "Article", "ConfigError", "CrosscheckError", "FetchError", "FieldMap",
+    "IngestOptions", "analyze",
     "IngestReport", "InputError", "OffsetMap", "Rejection", "RemovedSpan", "RuleError",
     "Settings", "SourceItem", "Store", "StoreError", "__version__", "clean", "ingest",
     "load_rules", "load_settings", "open_store", "read_sources",

@@ -2,6 +2,10 @@
 
 The library is the product; the CLI is a thin shell over it::
 
+    from crosscheck import analyze
+    result = analyze(["articles/", article_text])  # paths, URLs, text: in memory
+    result.statements, result.events, result.stories    # the records of the JSON API
+
     from crosscheck import open_store, ingest
     with open_store("news.db") as store:
         report = ingest(["articles/", "wire.jsonl.gz"], store)
@@ -10,6 +14,7 @@ The library is the product; the CLI is a thin shell over it::
 
 from __future__ import annotations
 
+from crosscheck.analysis import Analysis, analyze
 from crosscheck.clean import OffsetMap, clean, load_rules
 from crosscheck.errors import (
     ConfigError,
@@ -27,6 +32,7 @@ from crosscheck.store import Store, open_store
 __version__ = "0.1.0"
 
 __all__ = [
+    "Analysis",
     "Article",
     "ConfigError",
     "CrosscheckError",
@@ -44,6 +50,7 @@ __all__ = [
     "Store",
     "StoreError",
     "__version__",
+    "analyze",
     "clean",
     "ingest",
     "load_rules",

@@ -7,12 +7,13 @@ import sys
 from crosscheck.cli import articles as _articles  # noqa: F401  (registers its commands)
 from crosscheck.cli import bench as _bench  # noqa: F401
 from crosscheck.cli import claims as _claims  # noqa: F401
-from crosscheck.cli import sources as _sources  # noqa: F401
 from crosscheck.cli import evaluate as _evaluate  # noqa: F401
 from crosscheck.cli import export as _export  # noqa: F401
 from crosscheck.cli import facts as _facts  # noqa: F401
 from crosscheck.cli import ingest as _ingest  # noqa: F401
 from crosscheck.cli import link as _link  # noqa: F401
+from crosscheck.cli import serve as _serve  # noqa: F401
+from crosscheck.cli import sources as _sources  # noqa: F401
 from crosscheck.cli._common import FormatOption, app, err, friendly
 from crosscheck.cli._output import Format, emit_records
 from crosscheck.settings import REGISTRY, load_settings

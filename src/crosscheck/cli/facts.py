@@ -124,8 +124,8 @@ def quantities_command(
         emit_records(rows, QUANTITY_COLUMNS, fmt, widths={"id": 22, "text": 40})
 
 
-ENTITY_COLUMNS = ["key", "name", "type", "side", "mentions", "lat", "lon", "geo_precision",
-                  "roles", "aliases"]
+ENTITY_COLUMNS = ["key", "name", "type", "side", "mentions", "articles", "lat", "lon",
+                  "geo_precision", "roles", "aliases"]
 
 
 @app.command("entities")
@@ -141,10 +141,14 @@ def entities_command(
         help="Mentioned in articles published on or after YYYY-MM-DD.")] = None,
     until: Annotated[str | None, typer.Option(
         help="Mentioned in articles published on or before YYYY-MM-DD.")] = None,
+    per_key: Annotated[bool, typer.Option(
+        "--per-key", help="One row per extracted entity key, not per corpus-wide entity.")
+    ] = False,
     db: DbOption = None, fmt: FormatOption = Format.table, limit: LimitOption = None,
 ) -> None:
     """People, organisations, groups, places and facilities, with roles, side and
-    coordinates, most mentioned first.
+    coordinates, most mentioned first: one row per corpus-wide entity (every spelling
+    and form linked to it: aliases, keys, roles and sides with counts, articles).
 
     Example: crosscheck entities --type PERSON --side Russia --speaker peskov
     """
@@ -153,7 +157,8 @@ def entities_command(
         limit = 50
     with open_store(settings.db, create=False) as store:
         rows = store.iter_entities(type_=type_, side=side, name=name, article=article,
-                                   speaker=speaker, since=since, until=until, limit=limit)
+                                   speaker=speaker, since=since, until=until, limit=limit,
+                                   linked=not per_key)
         emit_records(rows, ENTITY_COLUMNS, fmt, widths={"aliases": 40, "roles": 40})
 
 

@@ -22,6 +22,7 @@ from crosscheck.link._config import LINK_VERSION, LinkConfig
 from crosscheck.link._text import idf, normalise, term_counts, tfidf, words
 from crosscheck.link.claims import ClaimReport, update_claims
 from crosscheck.link.dedup import Match, Signer, find_near_duplicates
+from crosscheck.link.entities import resolve_article_entities, resolve_entities
 from crosscheck.link.stories import (
     ArticleFeatures,
     StoryState,
@@ -53,6 +54,7 @@ class LinkReport:
     duplicate_comparisons: int = 0
     seconds: float = 0.0
     version: str = LINK_VERSION
+    entity_keys: int = 0  # entity keys resolved across articles and spellings
     #: claims and figure series recomputed for the stories that changed
     claims: ClaimReport | None = None
 
@@ -107,6 +109,7 @@ def relink(store: Store, *, since: str | None = None, everything: bool = False,
     if everything:
         store.clear_claims()
         store.clear_links()
+        resolve_entities(store)
     elif since is not None:
         redo = store.relink_ids(since)
         if redo:
@@ -244,6 +247,9 @@ def _link_chunk(store: Store, rows: list[dict[str, Any]], config: LinkConfig, si
         if member["date_estimated"]:
             member["date"] = medians[member["story_id"]]
             report.estimated_dates += member["date"] is not None
+    # one entity across spellings: every key the chunk mentions is (re)resolved with the
+    # stored keys of its blocks (incremental equals a full rebuild)
+    report.entity_keys += resolve_article_entities(store, [d.id for d in docs]).keys
     store.save_links(write)
 
 

@@ -231,11 +231,13 @@ class FactsMixin:
     def iter_entities(self, *, type_: str | None = None, side: str | None = None,
                       name: str | None = None, article: str | None = None,
                       speaker: str | None = None, since: str | None = None,
-                      until: str | None = None, limit: int | None = None
-                      ) -> Iterator[dict[str, Any]]:
+                      until: str | None = None, limit: int | None = None,
+                      linked: bool = False) -> Iterator[dict[str, Any]]:
         """Entities, most mentioned first. ``speaker``: only entities that speak in some
         statement, named like this; ``since``/``until``: mentioned in articles published
-        in that range."""
+        in that range. ``linked``: corpus-wide entities (one per canonical key of
+        ``entity_links``, aggregating every linked key) kept when any of their keys
+        matches; otherwise one row per extracted entity key."""
         t, m, a, st = schema.entities, schema.mentions, schema.articles, schema.statements
         stmt = select(t)
         conditions: list[Any] = []
@@ -258,6 +260,14 @@ class FactsMixin:
         if article:
             conditions.append(t.c.key.in_(select(m.c.entity_key).where(
                 m.c.article_id.startswith(article, autoescape=True))))
+        if linked:
+            from typing import cast
+
+            from crosscheck.store.entity_links import EntityLinksMixin
+
+            yield from cast(EntityLinksMixin, self).iter_linked_entities(conditions,
+                                                                         limit=limit)
+            return
         if conditions:
             stmt = stmt.where(and_(*conditions))
         stmt = stmt.order_by(t.c.mentions.desc(), t.c.key)

@@ -1,0 +1,445 @@
+"""Read queries with offset paging and totals that the Store's iterators lack.
+
+SQLAlchemy Core against :mod:`crosscheck.store.schema`; read-only. Each listing returns a
+:class:`Page` of plain row dicts (the same columns the Store's ``iter_*`` methods yield, so
+the record builders of :mod:`crosscheck.export.records` apply) and the number of rows
+matching the filters. Filters mean what the CLI's options mean.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    Engine,
+    Float,
+    Integer,
+    String,
+    and_,
+    bindparam,
+    func,
+    literal_column,
+    or_,
+    select,
+    text,
+)
+from sqlalchemy.sql import Select
+
+from crosscheck.store import schema
+
+__all__ = [
+    "Page",
+    "article_page",
+    "claim_count",
+    "entity_detail",
+    "entity_page",
+    "event_page",
+    "quantity_page",
+    "search_page",
+    "statement_page",
+    "story_page",
+]
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_START, _STOP = "\x02", "\x03"  # snippet highlight markers, stripped before returning
+_PLACE_TYPES = ("GPE", "LOC", "FAC")
+_LIST_COLUMNS = [c for c in schema.articles.c if c.name not in ("raw", "offsets", "removed")]
+
+
+@dataclass(slots=True)
+class Page:
+    items: list[dict[str, Any]]
+    total: int
+
+
+def _like(value: str) -> str:
+    escaped = value.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _contains(column: Any, value: str) -> Any:
+    return func.lower(column).like(_like(value), escape="\\")
+
+
+def _run(engine: Engine, stmt: Select[Any], limit: int, offset: int) -> Page:
+    count = select(func.count()).select_from(stmt.order_by(None).subquery())
+    with engine.connect() as conn:
+        total = int(conn.scalar(count) or 0)
+        rows = [dict(r._mapping) for r in conn.execute(stmt.limit(limit).offset(offset))]
+    return Page(rows, total)
+
+
+# -- full text --------------------------------------------------------------------------
+
+def _terms(query: str) -> list[str]:
+    return _WORD.findall(query)
+
+
+def _fts(dialect: str, query: str, *, snippet: bool = False) -> Any:
+    """A subquery ``fts(rid, score[, snippet])`` of the articles matching every word of
+    ``query`` (``rid`` joins ``articles.rowid`` on SQLite, ``articles.id`` on PostgreSQL;
+    lower ``score`` is a better match)."""
+    terms = _terms(query)
+    if dialect == "sqlite":
+        match = " ".join('"' + t.replace('"', "") + '"' for t in terms)
+        columns: dict[str, Any] = {"rid": Integer, "score": Float}
+        extra = ""
+        if snippet:
+            extra = ", snippet(articles_fts, 1, :start, :stop, '…', 24) AS snippet"
+            columns["snippet"] = String
+        sql = text(f"SELECT rowid AS rid, rank AS score{extra} FROM articles_fts "
+                   "WHERE articles_fts MATCH :match").bindparams(match=match)
+        if snippet:
+            sql = sql.bindparams(start=_START, stop=_STOP)
+        return sql.columns(**columns).subquery("fts")
+    a = schema.articles
+    tsq = func.plainto_tsquery("english", bindparam("fts_q", " ".join(terms)))
+    cols: list[Any] = [a.c.id.label("rid"),
+                       (-func.ts_rank(literal_column("articles.search"), tsq)).label("score")]
+    if snippet:
+        cols.append(func.ts_headline(
+            "english", a.c.text, tsq,
+            f"StartSel={_START}, StopSel={_STOP}, MaxWords=40, MinWords=15, "
+            "MaxFragments=2, FragmentDelimiter=' … '").label("snippet"))
+    return select(*cols).where(literal_column("articles.search").op("@@")(tsq)).subquery("fts")
+
+
+def _fts_join(dialect: str, fts: Any) -> Any:
+    if dialect == "sqlite":
+        return fts.c.rid == literal_column("articles.rowid")
+    return fts.c.rid == schema.articles.c.id
+
+
+def _article_filters(stmt: Select[Any], outlet: str | None, since: str | None,
+                     until: str | None) -> Select[Any]:
+    a = schema.articles
+    if outlet:
+        stmt = stmt.where(func.lower(a.c.outlet) == outlet.lower())
+    if since:
+        stmt = stmt.where(a.c.published >= since)
+    if until:
+        stmt = stmt.where(a.c.published <= until)
+    return stmt
+
+
+def article_page(engine: Engine, *, q: str | None = None, outlet: str | None = None,
+                 since: str | None = None, until: str | None = None, limit: int = 50,
+                 offset: int = 0) -> Page:
+    """Articles (without raw text and offsets), newest first, or best match first."""
+    a = schema.articles
+    if q and not _terms(q):
+        return Page([], 0)
+    if q:
+        fts = _fts(engine.dialect.name, q)
+        stmt = (select(*_LIST_COLUMNS).select_from(a).join(fts, _fts_join(engine.dialect.name,
+                                                                         fts))
+                .order_by(fts.c.score, a.c.id))
+    else:
+        stmt = select(*_LIST_COLUMNS).order_by(a.c.published.desc().nulls_last(), a.c.id)
+    return _run(engine, _article_filters(stmt, outlet, since, until), limit, offset)
+
+
+def search_page(engine: Engine, *, q: str, outlet: str | None = None,
+                since: str | None = None, until: str | None = None, limit: int = 50,
+                offset: int = 0) -> Page:
+    """Best-matching articles first, each with ``snippet`` (plain text around the matched
+    words) and ``highlights`` (``[start, end]`` of each matched word in the snippet)."""
+    a = schema.articles
+    if not _terms(q):
+        return Page([], 0)
+    dialect = engine.dialect.name
+    fts = _fts(dialect, q, snippet=True)
+    stmt = (select(a.c.id, a.c.url, a.c.outlet, a.c.title, a.c.published, a.c.date_source,
+                   fts.c.snippet)
+            .select_from(a).join(fts, _fts_join(dialect, fts)).order_by(fts.c.score, a.c.id))
+    page = _run(engine, _article_filters(stmt, outlet, since, until), limit, offset)
+    for row in page.items:
+        row["snippet"], row["highlights"] = _unmark(row["snippet"] or "")
+    return page
+
+
+def _unmark(marked: str) -> tuple[str, list[list[int]]]:
+    out: list[str] = []
+    spans: list[list[int]] = []
+    size, start = 0, None
+    for part in re.split(f"([{_START}{_STOP}])", marked):
+        if part == _START:
+            start = size
+        elif part == _STOP:
+            if start is not None:
+                spans.append([start, size])
+            start = None
+        else:
+            out.append(part)
+            size += len(part)
+    return "".join(out), spans
+
+
+# -- stories ----------------------------------------------------------------------------
+
+def story_page(engine: Engine, *, q: str | None = None, since: str | None = None,
+               until: str | None = None, outlet: str | None = None, side: str | None = None,
+               place: str | None = None, entity: str | None = None, limit: int = 50,
+               offset: int = 0) -> Page:
+    """Stories, latest first. ``q``: a member article matches the words (full text) or the
+    label contains them; ``since``/``until``: the story's span overlaps the range;
+    ``outlet``: a member from this outlet; ``side``: a member quotes a speaker of this side
+    or the story's entities include one of this side; ``place``: a place (or an event
+    location) of the story contains this; ``entity``: an entity's name contains this."""
+    st, sa, se, t = schema.stories, schema.story_articles, schema.story_entities, schema.entities
+    a, s, ev = schema.articles, schema.statements, schema.events
+    stmt = select(st.c.id, st.c.label, st.c.start, st.c.end, st.c.articles, st.c.size)
+    conditions: list[Any] = []
+    if q:
+        if not _terms(q):
+            return Page([], 0)
+        dialect = engine.dialect.name
+        fts = _fts(dialect, q)
+        matching = (select(sa.c.story_id).select_from(sa)
+                    .join(a, a.c.id == sa.c.article_id).join(fts, _fts_join(dialect, fts)))
+        conditions.append(or_(st.c.id.in_(matching), _contains(st.c.label, q)))
+    if since:
+        conditions.append(st.c.end >= since)
+    if until:
+        conditions.append(st.c.start <= until)
+    if outlet:
+        conditions.append(st.c.id.in_(select(sa.c.story_id).join(a, a.c.id == sa.c.article_id)
+                                      .where(func.lower(a.c.outlet) == outlet.lower())))
+    if side:
+        quoted = (select(sa.c.story_id).join(s, s.c.article_id == sa.c.article_id)
+                  .where(func.lower(s.c.speaker_side) == side.lower()))
+        named = (select(se.c.story_id).join(t, t.c.key == se.c.entity_key)
+                 .where(func.lower(t.c.side) == side.lower()))
+        conditions.append(or_(st.c.id.in_(quoted), st.c.id.in_(named)))
+    if place:
+        named = (select(se.c.story_id).join(t, t.c.key == se.c.entity_key)
+                 .where(and_(t.c.type.in_(_PLACE_TYPES), _contains(t.c.name, place))))
+        located = (select(sa.c.story_id).join(ev, ev.c.article_id == sa.c.article_id)
+                   .where(_contains(ev.c.location_name, place)))
+        conditions.append(or_(st.c.id.in_(named), st.c.id.in_(located)))
+    if entity:
+        conditions.append(st.c.id.in_(select(se.c.story_id).join(t, t.c.key == se.c.entity_key)
+                                      .where(_contains(t.c.name, entity))))
+    if conditions:
+        stmt = stmt.where(and_(*conditions))
+    stmt = stmt.order_by(st.c.end.desc().nulls_last(), st.c.articles.desc(), st.c.id)
+    return _run(engine, stmt, limit, offset)
+
+
+# -- facts ------------------------------------------------------------------------------
+
+def statement_page(engine: Engine, *, speaker: str | None = None, side: str | None = None,
+                   since: str | None = None, until: str | None = None,
+                   article: str | None = None, stance: str | None = None,
+                   kind: str | None = None, speaker_key: str | None = None,
+                   limit: int = 50, offset: int = 0) -> Page:
+    s, a = schema.statements, schema.articles
+    stmt = select(s, a.c.published, a.c.outlet).join(a, a.c.id == s.c.article_id)
+    conditions: list[Any] = []
+    if speaker:
+        conditions.append(or_(_contains(s.c.speaker_name, speaker),
+                              _contains(s.c.speaker_text, speaker)))
+    if side:
+        conditions.append(func.lower(s.c.speaker_side) == side.lower())
+    day = func.coalesce(s.c.date, a.c.published)
+    if since:
+        conditions.append(day >= since)
+    if until:
+        conditions.append(day <= until)
+    if article:
+        conditions.append(s.c.article_id.startswith(article, autoescape=True))
+    if stance:
+        conditions.append(s.c.stance == stance)
+    if kind:
+        conditions.append(s.c.kind == kind)
+    if speaker_key:
+        conditions.append(s.c.speaker_key == speaker_key)
+    if conditions:
+        stmt = stmt.where(and_(*conditions))
+    stmt = stmt.order_by(a.c.published.desc().nulls_last(), s.c.article_id, s.c.content_start,
+                         s.c.id)
+    return _run(engine, stmt, limit, offset)
+
+
+def quantity_page(engine: Engine, *, speaker: str | None = None, counted: str | None = None,
+                  since: str | None = None, until: str | None = None,
+                  article: str | None = None, side: str | None = None, limit: int = 50,
+                  offset: int = 0) -> Page:
+    q, a, s = schema.quantities, schema.articles, schema.statements
+    stmt = (select(q, a.c.published, a.c.outlet, s.c.speaker_side)
+            .join(a, a.c.id == q.c.article_id).outerjoin(s, s.c.id == q.c.statement_id))
+    conditions: list[Any] = []
+    if speaker:
+        conditions.append(_contains(q.c.speaker, speaker))
+    if counted:
+        conditions.append(q.c.counted == counted)
+    day = func.coalesce(q.c.as_of, q.c.claimed_on)
+    if since:
+        conditions.append(day >= since)
+    if until:
+        conditions.append(day <= until)
+    if article:
+        conditions.append(q.c.article_id.startswith(article, autoescape=True))
+    if side:
+        conditions.append(func.lower(s.c.speaker_side) == side.lower())
+    if conditions:
+        stmt = stmt.where(and_(*conditions))
+    stmt = stmt.order_by(day.desc().nulls_last(), q.c.article_id, q.c.start, q.c.id)
+    return _run(engine, stmt, limit, offset)
+
+
+def event_page(engine: Engine, *, event_type: str | None = None, actor: str | None = None,
+               side: str | None = None, place: str | None = None, since: str | None = None,
+               until: str | None = None, status: str | None = None,
+               article: str | None = None, located: bool = False,
+               entity_key: str | None = None, role: str | None = None, limit: int = 50,
+               offset: int = 0) -> Page:
+    """Events; ``entity_key`` with ``role`` (``actor`` or ``target``) keeps the events of
+    that entity in that role."""
+    ev, a = schema.events, schema.articles
+    stmt = select(ev, a.c.published, a.c.outlet, a.c.url, a.c.title).join(
+        a, a.c.id == ev.c.article_id)
+    conditions: list[Any] = []
+    if event_type:
+        conditions.append(or_(_contains(ev.c.event_type, event_type),
+                              _contains(ev.c.sub_event_type, event_type),
+                              _contains(ev.c.plover, event_type)))
+    if actor:
+        conditions.append(_contains(ev.c.actor_name, actor))
+    if side:
+        conditions.append(func.lower(ev.c.actor_side) == side.lower())
+    if place:
+        conditions.append(_contains(ev.c.location_name, place))
+    day = func.coalesce(ev.c.date, a.c.published)
+    if since:
+        conditions.append(day >= since)
+    if until:
+        conditions.append(day <= until)
+    if status:
+        conditions.append(ev.c.status == status)
+    if article:
+        conditions.append(ev.c.article_id.startswith(article, autoescape=True))
+    if located:
+        conditions.append(ev.c.lat.is_not(None))
+    if entity_key:
+        column = ev.c.target_key if role == "target" else ev.c.actor_key
+        conditions.append(column == entity_key)
+    if conditions:
+        stmt = stmt.where(and_(*conditions))
+    stmt = stmt.order_by(day.desc().nulls_last(), ev.c.article_id, ev.c.evidence_start, ev.c.id)
+    return _run(engine, stmt, limit, offset)
+
+
+def entity_page(engine: Engine, *, type_: str | None = None, side: str | None = None,
+                q: str | None = None, article: str | None = None,
+                speaker: str | None = None, since: str | None = None,
+                until: str | None = None, limit: int = 50, offset: int = 0) -> Page:
+    """Entities, most mentioned first; ``q``: the name (or an alias) contains this."""
+    t, m, a, st = schema.entities, schema.mentions, schema.articles, schema.statements
+    stmt = select(t)
+    conditions: list[Any] = []
+    if speaker:
+        conditions.append(t.c.key.in_(select(st.c.speaker_key).where(
+            _contains(st.c.speaker_name, speaker))))
+    if since or until:
+        dated = select(m.c.entity_key).join(a, a.c.id == m.c.article_id)
+        if since:
+            dated = dated.where(a.c.published >= since)
+        if until:
+            dated = dated.where(a.c.published <= until)
+        conditions.append(t.c.key.in_(dated))
+    if type_:
+        conditions.append(t.c.type == type_.upper())
+    if side:
+        conditions.append(func.lower(t.c.side) == side.lower())
+    if q:
+        aliased = select(m.c.entity_key).where(_contains(m.c.text, q))
+        conditions.append(or_(_contains(t.c.name, q), t.c.key.in_(aliased)))
+    if article:
+        conditions.append(t.c.key.in_(select(m.c.entity_key).where(
+            m.c.article_id.startswith(article, autoescape=True))))
+    if conditions:
+        stmt = stmt.where(and_(*conditions))
+    stmt = stmt.order_by(t.c.mentions.desc(), t.c.key)
+    return _run(engine, stmt, limit, offset)
+
+
+# -- one entity -------------------------------------------------------------------------
+
+def entity_detail(engine: Engine, key: str, *, limit: int = 50) -> dict[str, Any] | None:
+    """One entity (exact key; also one that only events or statements name) with, each
+    capped at ``limit`` and counted in full:
+    statements it speaks, statements about it (a mention of it inside their content),
+    its mentions (with their article), events it is the actor and the target of, and the
+    other keys entity linking holds to be the same entity."""
+    t, m, a, s = schema.entities, schema.mentions, schema.articles, schema.statements
+    el = schema.entity_links
+    with engine.connect() as conn:
+        row = conn.execute(select(t).where(t.c.key == key)).first()
+        entity = dict(row._mapping) if row is not None else _referenced(conn, key)
+        if entity is None:
+            return None
+        canonical = conn.scalar(select(el.c.canonical_key).where(el.c.key == key))
+        same = [k for k in conn.scalars(select(el.c.key).where(
+            el.c.canonical_key == (canonical or key)).order_by(el.c.key)) if k != key]
+        if canonical and canonical != key and canonical not in same:
+            same.insert(0, canonical)
+    out: dict[str, Any] = {"entity": entity, "canonical": canonical, "same_as": same}
+    out["statements_by"] = statement_page(engine, speaker_key=key, limit=limit)
+    about = (select(s, a.c.published, a.c.outlet).join(a, a.c.id == s.c.article_id)
+             .where(s.c.id.in_(select(s.c.id).join(m, m.c.article_id == s.c.article_id)
+                               .where(and_(m.c.entity_key == key,
+                                           m.c.start >= s.c.content_start,
+                                           m.c.end <= s.c.content_end))))
+             .order_by(a.c.published.desc().nulls_last(), s.c.article_id, s.c.content_start,
+                       s.c.id))
+    out["statements_about"] = _run(engine, about, limit, 0)
+    mentions = (select(m, a.c.published, a.c.outlet, a.c.title).join(a, a.c.id == m.c.article_id)
+                .where(m.c.entity_key == key)
+                .order_by(a.c.published.desc().nulls_last(), m.c.article_id, m.c.start))
+    out["mentions"] = _run(engine, mentions, limit, 0)
+    out["events_as_actor"] = event_page(engine, entity_key=key, role="actor", limit=limit)
+    out["events_as_target"] = event_page(engine, entity_key=key, role="target", limit=limit)
+    return out
+
+
+def _referenced(conn: Any, key: str) -> dict[str, Any] | None:
+    """An entity only events or statements name (an actor group, a speaker's office):
+    a record from what they say of it, or None when nothing names ``key``."""
+    ev, s = schema.events, schema.statements
+    for name_col, side_col, key_col in ((ev.c.actor_name, ev.c.actor_side, ev.c.actor_key),
+                                        (ev.c.target_name, ev.c.target_side, ev.c.target_key),
+                                        (s.c.speaker_name, s.c.speaker_side, s.c.speaker_key)):
+        found = conn.execute(select(name_col, side_col).where(key_col == key).limit(1)).first()
+        if found is not None:
+            kind, _, rest = key.partition(":")
+            return {"key": key, "name": found[0] or rest or key, "type": kind if rest else None,
+                    "side": found[1], "lat": None, "lon": None, "geo_precision": None,
+                    "aliases": [], "roles": [], "mentions": 0}
+    return None
+
+
+# -- claims -----------------------------------------------------------------------------
+
+def claim_count(engine: Engine, *, story_id: str | None = None, verdict: str | None = None,
+                kind: str | None = None, side: str | None = None) -> int:
+    """How many claims ``Store.iter_claims`` yields for the same filters."""
+    c, ce = schema.claims, schema.claim_evidence
+    conditions: list[Any] = []
+    if story_id:
+        conditions.append(c.c.story_id == story_id)
+    if verdict:
+        conditions.append(c.c.verdict == verdict)
+    if kind:
+        conditions.append(c.c.kind == kind)
+    if side:
+        conditions.append(c.c.id.in_(select(ce.c.claim_id).where(
+            func.lower(ce.c.side) == side.lower())))
+    stmt = select(func.count()).select_from(c)
+    if conditions:
+        stmt = stmt.where(and_(*conditions))
+    with engine.connect() as conn:
+        return int(conn.scalar(stmt) or 0)
+
