@@ -1,11 +1,14 @@
-# Two commands: `make run` (set up, then run the main job on the bundled example corpus)
-# and `make test` (set up, then the whole suite). Both create .venv themselves.
+# Two commands: `make run` (set up, run the main job on the bundled example corpus, then
+# serve it: open the printed address; Ctrl-C stops; SERVE=0 skips serving) and `make test`
+# (set up, then the whole suite). Both create .venv themselves.
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 DB     ?= crosscheck.db
+SERVE  ?= 1
+PORT   ?= 8000
 CORPUS := src/crosscheck/examples/corpus
 
 .PHONY: run test install test-deps lint typecheck bench clean
@@ -22,6 +25,9 @@ run: $(STAMP)
 	$(BIN)/crosscheck ingest --db $(DB) $(CORPUS)
 	$(BIN)/crosscheck process --db $(DB)
 	$(BIN)/crosscheck summary --db $(DB)
+	$(BIN)/crosscheck stories --db $(DB) --limit 5
+	$(BIN)/crosscheck contradictions --db $(DB) --limit 5
+	@if [ "$(SERVE)" = "1" ]; then $(BIN)/crosscheck serve --db $(DB) --port $(PORT); fi
 
 test-deps:
 	bash scripts/install-test-deps.sh
