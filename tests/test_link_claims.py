@@ -341,3 +341,20 @@ def test_cli_export_claims(seeded, tmp_path: Path) -> None:
                          for x in lines)
     result = CliRunner().invoke(app, ["export", "claims", "--db", db, "--format", "xml"])
     assert result.exit_code != 0 and "claim export format" in result.output
+
+
+def test_reprocessing_a_member_makes_its_story_claims_stale(tmp_path: Path,
+                                                            seeds_dir: Path) -> None:
+    from crosscheck.store import schema
+
+    store = open_store(str(tmp_path / "r.db"))
+    ingest([seeds_dir], store)
+    process(store, workers=1)
+    before = len(list(store.iter_claims()))
+    assert before and update_claims(store).stories == 0
+    with store.engine.begin() as conn:  # as if an older extractor had processed them
+        conn.execute(schema.articles.update().values(processed_version="0.0.0"))
+    process(store, workers=1, reprocess=True)  # re-extracts, then links: claims recomputed
+    assert update_claims(store).stories == 0
+    assert len(list(store.iter_claims())) == before
+    store.close()

@@ -53,8 +53,8 @@ def test_single_link_baseline_chains_similar_texts() -> None:
 
 
 def test_eval_linking_on_a_tiny_slice(data_dir: Path, tmp_path: Path) -> None:
-    result = run("eval", "linking", "--limit", "6", "--workers", "1", "--format", "json",
-                 db=tmp_path / "unused.db", check_rc=0)
+    result = run("eval", "linking", "--set", "ecbplus", "--limit", "6", "--workers", "1",
+                 "--format", "json", db=tmp_path / "unused.db", check_rc=0)
     report = json.loads(result.stdout)
     assert report["dataset"] == "ecbplus" and report["split"] == "test"
     assert report["documents"] == 6

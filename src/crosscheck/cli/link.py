@@ -233,7 +233,8 @@ def eval_linking(
     if fmt is Format.table:
         for name, report in reports.items():
             _show(f"linking/{name}", report, fmt)
-            typer.echo(f"  seconds: {report['seconds']}")
+            if not isinstance(report["seconds"], dict):  # a dict is shown as a section
+                typer.echo(f"  seconds: {report['seconds']}")
     else:
         typer.echo(to_json(next(iter(reports.values())) if len(reports) == 1
                            else {"split": split, **reports}))

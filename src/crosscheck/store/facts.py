@@ -51,6 +51,10 @@ class FactsMixin:
             for table in (schema.events, schema.quantities, schema.statements, schema.mentions,
                           schema.dates):
                 conn.execute(delete(table).where(table.c.article_id.in_(ids)))
+            # re-processed members make their stories' claims stale (recomputed on linking)
+            sa, cr = schema.story_articles, schema.claim_runs
+            conn.execute(delete(cr).where(cr.c.story_id.in_(
+                select(sa.c.story_id).where(sa.c.article_id.in_(ids)))))
             self._upsert_entities(conn, batch)
             mention_rows, statement_rows, quantity_rows, date_rows = [], [], [], []
             event_rows: list[dict[str, Any]] = []
