@@ -21,8 +21,12 @@ trap 'rm -f "$log"' EXIT
 
 step() {  # step NAME COMMAND... : run, keep stdout, record seconds and peak RSS
     local name=$1; shift
-    /usr/bin/time -f "%e %M" -o "$log" "$@" > "$log.out" 2> "$log.err" || {
-        echo "$name failed:" >&2; tail -5 "$log.err" >&2; exit 1; }
+    local rc=0
+    /usr/bin/time -f "%e %M" -o "$log" "$@" > "$log.out" 2> "$log.err" || rc=$?
+    if [ "$rc" -gt 1 ]; then  # 1: some inputs were rejected (named on stderr), the rest stored
+        echo "$name failed:" >&2; tail -5 "$log.err" >&2; exit 1
+    fi
+    grep -c '^rejected' "$log.err" | sed "s/^/    $name: rejected inputs: /" >> "$log.lines" || true
     read -r seconds kb < <(tail -1 "$log")
     printf '| %s | %s | %.0f |\n' "$name" "$seconds" "$((kb / 1024))" >> "$log.steps"
     tail -1 "$log.out" | sed "s/^/    $name: /" >> "$log.lines"

@@ -358,3 +358,13 @@ def test_reprocessing_a_member_makes_its_story_claims_stale(tmp_path: Path,
     assert update_claims(store).stories == 0
     assert len(list(store.iter_claims())) == before
     store.close()
+
+
+def test_dates_of_month_or_year_precision_do_not_split_or_collide() -> None:
+    out, _ = run([member("a", date=None), member("b", date=None)],
+                 events=[event("a:e0", "claimed", statement_id="a:s0", date="2009-03"),
+                         event("b:e0", "claimed", statement_id="b:s0", date="2009-03"),
+                         event("b:e1", "claimed", statement_id="b:s0", date="2009-03-02")],
+                 statements=[statement("a:s0", "Ann Lee", None),
+                             statement("b:s0", "Bo Chan", None)])
+    assert len({c["id"] for c in out.claims}) == len(out.claims) == 1

@@ -320,8 +320,8 @@ def _windows(evidence: list[_Evidence], gap_days: int) -> list[list[_Evidence]]:
     last: date | None = None
     for e in dated:
         day = _day(e.date)
-        if runs and last is not None and day is not None and (day - last).days <= gap_days:
-            runs[-1].append(e)
+        if runs and (day is None or last is None or (day - last).days <= gap_days):
+            runs[-1].append(e)  # an unreadable date stays with the run it sorts into
         else:
             runs.append([e])
         last = day if day is not None else last
@@ -337,7 +337,7 @@ def _add_claim(out: StoryClaims, story_id: str, kind: str, prop: _Proposition,
     dates = sorted(e.date for e in evidence if e.date)
     key = "|".join([kind, prop.type_key, prop.modality, prop.side or "?", prop.place or "?",
                     dates[0] if dates else "?"])
-    claim_id = "c" + _digest(story_id, key)
+    claim_id = _unique_id(out, "c" + _digest(story_id, key))
     place = places.name(prop.place)
     label = (f"{prop.side.title() + ': ' if prop.side else ''}{prop.type_label}"
              f"{' at ' + place if place else ''}{_MODE_WORDS[prop.modality]}")
@@ -402,7 +402,7 @@ def _figure_claims(out: StoryClaims, story_id: str, counted: str, place: str | N
                                                              config.figure_tolerance)
                        for i, a in enumerate(evidence) for b in evidence[i + 1:])
         key = "|".join(["figure", counted, place or "?", day])
-        claim_id = "c" + _digest(story_id, key)
+        claim_id = _unique_id(out, "c" + _digest(story_id, key))
         label = f"{counted}{' at ' + place if place else ''} on {day}"
         out.claims.append(_claim_row(claim_id, story_id, "figure", key, label, evidence, [day],
                                      conflict=conflict, counted=counted, place=place))
@@ -503,10 +503,29 @@ def _km(a: tuple[float, float, Any], b: tuple[float, float, Any]) -> float:
 
 
 def _day(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value[:10]) if value else None
-    except ValueError:
+    """A day from ``YYYY-MM-DD``, or the first day of ``YYYY-MM`` or ``YYYY`` (dates of
+    month or year precision)."""
+    if not value:
         return None
+    parts = value[:10].split("-")
+    try:
+        year = int(parts[0])
+        month = int(parts[1]) if len(parts) > 1 else 1
+        day = int(parts[2]) if len(parts) > 2 else 1
+        return date(year, month, day)
+    except (ValueError, IndexError):
+        return None
+
+
+def _unique_id(out: StoryClaims, claim_id: str) -> str:
+    """``claim_id``, or with a suffix when two claims of the story share a key (two places
+    of one display name, say)."""
+    taken = {c["id"] for c in out.claims}
+    n, candidate = 1, claim_id
+    while candidate in taken:
+        n += 1
+        candidate = f"{claim_id}-{n}"
+    return candidate
 
 
 def _digest(*parts: str) -> str:
