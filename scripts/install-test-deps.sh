@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs beyond Python packages: a PostgreSQL server from
-# Debian's packages (the tests start their own throw-away cluster on a loopback port).
+# Debian's packages (the tests start their own throw-away cluster on a loopback port), and
+# Chromium for the browser tests (scripts/install-browser.sh).
 # Idempotent; does nothing when everything is already there.
 set -euo pipefail
 
@@ -8,6 +9,9 @@ have_postgres() { ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; }
 
 need=()
 have_postgres || need+=(postgresql)
+
+# the browser tests: Debian's Chromium, driven by Playwright's Python package
+bash "$(dirname "$0")/install-browser.sh"
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

@@ -156,7 +156,7 @@ def evaluate_linking(data_dir: Path, split: str = "test", *,
         _write_dump(docs, dump)
         with open_store(str(Path(tmp) / "eval.db")) as store:
             ingest([dump], store)
-            process(store, model=model, workers=workers)
+            process(store, model=model, workers=workers, link=False)  # linked below
             id_of = {url.split(":", 1)[1]: a for url, a in store.articles_by_url(
                 [f"ecbplus:{d}" for d in gold]).items()}
             ids = list(dict.fromkeys(id_of[d] for d in gold))
