@@ -408,6 +408,117 @@ def test_find_events_is_a_pure_function_of_the_doc(nlp) -> None:
     assert again == doc._.events
 
 
+# -- police, crowd control and one event per sentence -------------------------------------
+
+def _police(e: Event) -> bool:
+    return e.actor is not None and "police" in e.actor.text.lower()
+
+
+@pytest.mark.parametrize("text", [
+    "Two men were killed in police firing in the town on Monday.",
+    "official statistics say that 99 persons have been killed in police firing.",
+])
+def test_police_firing_is_violence_by_the_police(events, text: str) -> None:
+    found = [e for e in events(text) if e.event_type == "Battles"]
+    assert found and _police(found[0]), [(e.trigger.text, e.actor) for e in events(text)]
+    assert found[0].fatalities  # the deaths go to the firing, the killing is its consequence
+
+
+def test_the_police_as_shooter_and_as_target(events) -> None:
+    e = _one(events("Police opened fire on the mob in the old city."), "Armed clash")
+    assert _police(e)
+    shot_at = _one(events("Gunmen opened fire on police at a checkpoint."), "Armed clash")
+    assert shot_at.target is not None and "police" in shot_at.target.text
+
+
+def test_a_police_raid_is_a_search_not_a_battle(events) -> None:
+    found = events("The police raid on the house lasted two hours.")
+    assert [(e.sub_event_type, e.plover) for e in found] == [("Other", "COERCE")]
+    assert _one(events("Rebels raided an army post overnight."), "Armed clash")
+
+
+def test_police_guns_are_no_artillery(events) -> None:
+    found = events("The police fired 15 rounds to control the rioters.")
+    assert not [e for e in found if e.sub_event_type.startswith("Shelling")]
+    assert _police(_one(found, "Armed clash"))
+
+
+@pytest.mark.parametrize("text", [
+    "Police lathi-charged the crowd outside the station.",
+    "Police fired teargas shells at the crowd.",
+    "Tear-gas shells were lobbed to disperse the crowd.",
+])
+def test_crowd_control_is_an_intervention(events, text: str) -> None:
+    found = events(text)
+    assert "Protest with intervention" in {e.sub_event_type for e in found}
+    assert not [e for e in found if e.event_type == "Explosions/Remote violence"]
+    if text.startswith("Police"):
+        assert _police(_one(found, "Protest with intervention"))
+
+
+def test_tear_gas_is_no_chemical_weapon(events) -> None:
+    found = events("Riot police launched a tear gas attack on the crowd.")
+    assert "Chemical weapon" not in {e.sub_event_type for e in found}
+
+
+def test_one_protest_one_type(events) -> None:
+    found = events("Police fired tear gas to disperse the protest, killing one protester.")
+    assert {e.sub_event_type for e in found} == {"Excessive force against protesters"}
+    beaten = events("Riot police beat a protester during a protest near parliament.")
+    assert {e.sub_event_type for e in beaten} == {"Excessive force against protesters"}
+    rioting = events("Police fired tear gas at protesters who threw stones at the building.")
+    assert {e.sub_event_type for e in rioting} == {"Violent demonstration"}
+
+
+def test_a_chemical_agent_types_the_shelling_that_carried_it(events) -> None:
+    found = events("Militants shelled government troops with mortars filled with chlorine gas.")
+    assert {e.sub_event_type for e in found} == {"Chemical weapon"}
+    assert "one_event:Chemical weapon" in " ".join(r for e in found for r in e.rules) or \
+        any("refine" in r for e in found for r in e.rules)
+
+
+def test_surrender_and_peace_talks_are_agreements(events) -> None:
+    surrender = _one(events("More than 150 fighters surrendered to government forces."),
+                     "Agreement")
+    assert surrender.plover == "RETREAT"
+    talks = _one(events("The government began peace talks with the rebels on Monday."),
+                 "Agreement")
+    assert talks.plover == "CONSULT"
+
+
+def test_a_deployed_force_is_the_actor_of_its_deployment(events) -> None:
+    e = _one(events("Additional police have been deployed in the city."),
+             "Change to group/activity")
+    assert _police(e) and "actor.deployed" in e.rules
+    flag = events("Army troops staged a flag march through the town.")
+    assert [e.sub_event_type for e in flag] == ["Change to group/activity"]
+
+
+def test_a_grenade_explosion_is_a_grenade(events) -> None:
+    found = events("Seven soldiers were injured in a grenade explosion during clashes.")
+    assert "Grenade" in {e.sub_event_type for e in found}
+
+
+def test_a_split_hyphenated_verb_matches_at_its_verb() -> None:
+    rules = load_event_rules()
+    assert any(p.before == ("lathi",) for p in rules.verbs["charge"])
+    assert any(p.before == ("counter",) for p in rules.verbs["attack"])
+
+
+def test_a_degenerate_one_event_group_names_itself(monkeypatch) -> None:
+    good = _event_lexicon.load_data("events")
+    bad = dict(good, one_event={"groups": [["Chemical weapon", "Gas cloud"]]})
+    monkeypatch.setattr(_event_lexicon, "load_data", lambda name: bad)
+    load_event_rules.cache_clear()
+    try:
+        with pytest.raises(ValueError, match=r"one_event.*Gas cloud"):
+            load_event_rules()
+    finally:
+        monkeypatch.undo()
+        load_event_rules.cache_clear()
+        load_event_rules()
+
+
 # -- golden: the seed articles, original and perturbed --------------------------------------
 
 @pytest.fixture(scope="module", params=["original", "perturbed"])

@@ -25,6 +25,7 @@ _ORIGIN = "crosscheck/extract/data/events.toml"
 _NAMES = frozenset({"DATE", "TIME", "PERSON", "WORK_OF_ART", "LAW", "PRODUCT", "MONEY", "ORG",
                     "FAC", "GPE", "LOC", "NORP", "EVENT", "LANGUAGE"})
 _NOUN_POS = frozenset({"NOUN", "PROPN"})
+_NOMINAL_DEPS = frozenset({"pobj", "dobj", "nsubj", "nsubjpass", "compound"})
 
 
 @dataclass(slots=True, frozen=True)
@@ -84,6 +85,7 @@ class EventRules:
     place_countries: dict[str, str]
     status: dict[str, frozenset[str]]
     halt_particles: dict[str, str]
+    one_event: tuple[tuple[str, ...], ...]  # sub-types of one event, the one that names it first
     lemma_ids: numpy.ndarray  # hashes of trigger heads as lemmas (any case)
     form_ids: numpy.ndarray  # hashes of trigger heads as lower-case forms (plurals too)
 
@@ -155,10 +157,17 @@ def _typed(table: dict[str, Any], where: str, parent: dict[str, str], plover: fr
 
 
 def _patterns(entry: Entry, text: str, verb: bool) -> list[Pattern]:
-    """A trigger as written, and, when hyphenated, as the tokenizer may split it."""
+    """A trigger as written, and, when hyphenated, as the tokenizer may split it. A split
+    hyphenated verb is matched at its last part, the verb ("lathi-charged": lathi - charged;
+    "counter-attacked": counter - attacked), with the parts before it as preceding words."""
     found = [_pattern(entry, text, verb)]
     if "-" in text.strip("-"):
-        found.append(_pattern(entry, text.replace("-", " "), verb))
+        split = text.replace("-", " ")
+        if verb and " " not in text:
+            words = split.lower().split()
+            found.append(Pattern(entry, True, words[-1], tuple(words[:-1]), (), split))
+        else:
+            found.append(_pattern(entry, split, verb))
     return found
 
 
@@ -221,7 +230,8 @@ def load_event_rules() -> EventRules:
     role_sets: dict[str, Any] = {
         key: _words(roles, key, "[roles]", required=True)
         for key in ("light_verbs", "undergo_verbs", "effect_verbs", "military_nouns",
-                    "enemy_words", "event_heads", "modified_nouns", "of_is_actor")}
+                    "enemy_words", "event_heads", "modified_nouns", "of_is_actor",
+                    "force_modifiers", "passive_actor_verbs")}
     anaphors = roles.get("place_anaphors", {})
     for key in ("facility", "city"):
         role_sets[f"{key}_anaphors"] = _words(anaphors, key, "[roles.place_anaphors]", True)
@@ -234,6 +244,13 @@ def load_event_rules() -> EventRules:
     status = {key: _words(status_table, key, "[status]", required=True)
               for key in ("order", "halt", "plan", "hypothetical", "future", "possible",
                           "negations", "conditional_marks")}
+    groups = data.get("one_event", {}).get("groups", [])
+    for group in groups:
+        if not isinstance(group, list) or len(group) < 2:
+            raise _fail(f"[one_event] groups: {group!r} is not a list of two or more sub-types")
+        for sub in group:
+            if sub not in parent:
+                raise _fail(f"[one_event] groups: unknown ACLED sub_event_type {sub!r}")
     if not territory.get("governments"):
         raise _fail("[territory] governments is empty")
     heads = set(verbs) | set(nouns)
@@ -250,6 +267,7 @@ def load_event_rules() -> EventRules:
         governments=dict(territory["governments"]),
         place_countries=dict(territory.get("places", {})), status=status,
         halt_particles=dict(status_table.get("halt_particles", {})),
+        one_event=tuple(tuple(g) for g in groups),
         lemma_ids=numpy.array(sorted(lemma_ids), dtype=numpy.uint64),
         form_ids=numpy.array(sorted(form_ids), dtype=numpy.uint64))
 
@@ -298,6 +316,9 @@ def matches(token: Token, rules: EventRules) -> Iterable[tuple[Pattern, list[Tok
     """The lexicon patterns that match at ``token``, longest first."""
     if token.pos_ == "VERB":  # the form too: the small lemmatizers read "raped" as "rap"
         candidates = rules.verbs.get(token.lemma_.lower()) or rules.verbs.get(token.lower_, ())
+        if token.tag_ == "VBG" and token.dep_ in _NOMINAL_DEPS:
+            # a gerund parsed as a verb where a noun stands ("killed in police firing")
+            candidates = (*rules.nouns.get(token.lower_, ()), *candidates)
     elif token.pos_ in _NOUN_POS:
         candidates = rules.nouns.get(token.lemma_.lower()) or rules.nouns.get(token.lower_, ())
     else:

@@ -6,7 +6,8 @@ Conventions (tests and callers rely on them):
   is missing is taken from the governing verb ("troops continue to attack", "X attacked and
   captured"). Of a noun: a "by X" agent, else a named modifier ("Russian air strikes",
   "Azov Regiment counterattack"), else the subject of the verb that carries it ("launched an
-  assault"), else its possessive pronoun. **Target**: the object of a verb (the subject of
+  assault"), else an armed body that modifies it ("police firing", "army shelling"), else
+  its possessive pronoun. **Target**: the object of a verb (the subject of
   a passive), the "on/against/of X" of a noun, the object of the verb a noun is subject of
   ("strikes hit a school"), and the subject of "repelled"/"came under" a noun.
 - A participant is the article's mention at that phrase (name, entity key, side). A
@@ -141,7 +142,7 @@ def _verb_roles(verb: Token, roles: Roles) -> None:
 
 def _noun_roles(noun: Token, anchor: Token, roles: Roles, art: Article) -> None:
     words = art.rules.roles
-    agent = modifier = carrier = pronoun = None
+    agent = modifier = carrier = pronoun = force = None
     for holder in (noun,) if noun.i == anchor.i else (noun, anchor):
         for child in holder.children:
             if child.dep_ == "prep" and child.lower_ == "by" and (by := _pobj(child)):
@@ -160,6 +161,8 @@ def _noun_roles(noun: Token, anchor: Token, roles: Roles, art: Article) -> None:
                     pronoun = pronoun or child
                 elif art.mention_at(child) is not None:
                     modifier = modifier or child
+                elif child.lemma_.lower() in words["force_modifiers"]:
+                    force = force or child  # "police firing", "army shelling"
     roles.scope = anchor
     head = anchor.head
     if head.i != anchor.i:
@@ -184,7 +187,8 @@ def _noun_roles(noun: Token, anchor: Token, roles: Roles, art: Article) -> None:
     if carrier is not None and (roles.target is None or carrier.i != roles.target.i):
         carrier = carrier if carrier.i != anchor.i else None
     for candidate, rule in ((agent, "actor.agent"), (modifier, "actor.modifier"),
-                            (carrier, "actor.carrier"), (pronoun, "actor.possessive")):
+                            (carrier, "actor.carrier"), (force, "actor.force_modifier"),
+                            (pronoun, "actor.possessive")):
         if candidate is not None:
             roles.actor = candidate
             roles.rules.append(rule)
@@ -192,12 +196,25 @@ def _noun_roles(noun: Token, anchor: Token, roles: Roles, art: Article) -> None:
 
 
 def find_roles(token: Token, anchor: Token, nominal: bool, art: Article,
-               statement: Statement | None) -> Roles:
+               statement: Statement | None, parts: frozenset[int] = frozenset()) -> Roles:
+    """``parts``: the other words of the trigger; none of them is the target ("opened fire
+    on police": police), nor the actor, but a modifier of one may be ("police
+    lathi-charged": the parse makes "lathi" the subject)."""
     roles = Roles()
     if nominal:
         _noun_roles(token, anchor, roles, art)
     else:
         _verb_roles(token, roles)
+        if roles.actor is None and roles.target is not None and _is_passive(token) and \
+                token.lemma_.lower() in art.rules.roles["passive_actor_verbs"]:
+            roles.actor, roles.target = roles.target, None  # "police were deployed"
+            roles.rules.append("actor.deployed")
+    if not nominal and roles.actor is not None and roles.actor.i in parts:
+        roles.actor = next((c for c in roles.actor.children if c.i not in parts
+                            and c.dep_ in ("compound", "poss", "amod", "nmod")), None)
+    if roles.target is not None and roles.target.i in parts:  # "opened fire on police"
+        roles.objects = [o for o in roles.objects if o.i not in parts]
+        roles.target = roles.objects[0] if roles.objects else None
     media = art.rules.classes["media"]
     if roles.actor is not None and roles.actor.lemma_.lower() in media:
         roles.actor = None  # "video shows ...", "footage captures ...": a source, no actor

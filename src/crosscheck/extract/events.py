@@ -44,7 +44,11 @@ Rules over the dependency parse, one trigger word at a time. The lexicon is
    gave the order ("Putin ordered that no attacks be carried out": Russian forces). An
    action halted by the other side ("Ukraine halted the Russian advance") is not called
    off: it stays reported (or claimed).
-5. **Merging** within an article: events of the same sub-type and status, carried by the
+5. **One event, one type**: events of a sentence whose sub-types share a group of
+   ``[one_event]`` in the TOML take the group's first sub-type among them: a protest, the
+   tear gas that dispersed it and the killing of a protester are one Excessive force
+   against protesters; shells and the chlorine they carried one Chemical weapon.
+6. **Merging** within an article: events of the same sub-type and status, carried by the
    same side (or both narrated), with compatible actor, target, location and date, at most
    three sentences apart, are one event: the first mention's trigger and evidence, the most
    specific arguments of all, the largest death count. A weak trigger (a killing, an
@@ -343,7 +347,7 @@ def find_events(doc: Doc, mentions: Sequence[Mention], statements: Sequence[Stat
                 found.append(item)
                 art.remember(item.event)
                 break
-    return _merge(_assign_fatalities(_absorb_weak(found), art))
+    return _merge(_assign_fatalities(_absorb_weak(_one_event(found, rules)), art))
 
 
 def _event(token: Token, anchor: Token, pattern: Pattern, extra: list[Token], art: Article,
@@ -352,7 +356,8 @@ def _event(token: Token, anchor: Token, pattern: Pattern, extra: list[Token], ar
     sentence_index = art.sentence_index(token.idx)
     statement_index = art.statement_at(token.idx, [t.idx for t in extra])
     statement = art.statements[statement_index] if statement_index is not None else None
-    roles = find_roles(token, anchor, not pattern.verb, art, statement)
+    roles = find_roles(token, anchor, not pattern.verb, art, statement,
+                       frozenset(t.i for t in extra))
     ctx = _context(anchor, roles)
     sent_text = art.sentence_text(sentence_index)
     if not _sense_ok(entry, ctx, [token, *extra]):
@@ -416,6 +421,31 @@ def _assign_fatalities(found: list[_Found], art: Article) -> list[_Found]:
     for item in found:
         if id(item) in totals:
             item.event = replace(item.event, fatalities=totals[id(item)])
+    return found
+
+
+def _one_event(found: list[_Found], rules: EventRules) -> list[_Found]:
+    """Events of a sentence whose sub-types share a ``[one_event]`` group are one event:
+    each takes the group's sub-type that comes first among them ("police fired tear gas to
+    disperse the protesters, killing two": Excessive force against protesters)."""
+    for group in rules.one_event:
+        rank = {sub: i for i, sub in enumerate(group)}
+        first: dict[int, _Found] = {}
+        for item in found:
+            r = rank.get(item.event.sub_event_type)
+            if r is not None:
+                best = first.get(item.sentence)
+                if best is None or r < rank[best.event.sub_event_type]:
+                    first[item.sentence] = item
+        for item in found:
+            best = first.get(item.sentence)
+            sub = item.event.sub_event_type
+            if best is None or sub not in rank or sub == best.event.sub_event_type:
+                continue
+            e = best.event
+            item.event = replace(item.event, event_type=e.event_type,
+                                 sub_event_type=e.sub_event_type, plover=e.plover,
+                                 rules=(*item.event.rules, f"one_event:{e.sub_event_type}"))
     return found
 
 

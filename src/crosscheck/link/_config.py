@@ -8,7 +8,7 @@ __all__ = ["LINK_VERSION", "LinkConfig"]
 
 #: Stored with every signature and story; bump it when a rule below changes meaning, then
 #: run ``crosscheck link --all`` (or ``--since DATE``) to re-link.
-LINK_VERSION = "1.0.0"
+LINK_VERSION = "1.1.0"
 
 
 @dataclass(frozen=True, slots=True)

@@ -125,7 +125,7 @@ def _df_counts(store: Store, ids: Sequence[str]) -> Counter[str]:
     size = LinkConfig().chunk_size
     for start in range(0, len(ids), size):
         chunk = [i for i in ids[start:start + size] if i not in copies]
-        mentions, _events = store.link_facts(chunk)
+        mentions, _events = _canonical_facts(store, chunk)
         for row in store.link_inputs(chunk):
             counts[ARTICLES_KEY] += 1
             counts.update({"t:" + t for t in term_counts(words(row["text"]))})
@@ -162,8 +162,13 @@ def _link_chunk(store: Store, rows: list[dict[str, Any]], config: LinkConfig, si
     canonical_story = store.story_of(set(matched.values()) - in_chunk)
     copy_of = {a: c for a, c in matched.items() if c in in_chunk or c in canonical_story}
 
-    # 2. document frequencies, then each article's vectors and blocking keys
-    found_mentions, events = store.link_facts([d.id for d in docs])
+    # 2. one entity across spellings: every key the chunk mentions is (re)resolved with the
+    # stored keys of its blocks (incremental equals a full rebuild); features then count
+    # corpus-wide entities, so "Kostiantynivka" and "Kostyantynivka" are one place
+    report.entity_keys += resolve_article_entities(store, [d.id for d in docs]).keys
+    found_mentions, events = _canonical_facts(store, [d.id for d in docs])
+
+    # 3. document frequencies, then each article's vectors and blocking keys
     counts = {d.id: term_counts(d.tokens, d.title_words, config.title_boost) for d in docs}
     mentions = {d.id: _entity_counts(found_mentions.get(d.id, ()), len(d.title or ""),
                                      config.title_boost) for d in docs}
@@ -181,7 +186,7 @@ def _link_chunk(store: Store, rows: list[dict[str, Any]], config: LinkConfig, si
                                 df, n_docs, rare, config)
                 for d in docs if d.id not in copy_of}
 
-    # 3. candidate stories from blocking, loaded in one go
+    # 4. candidate stories from blocking, loaded in one go
     postings: dict[str, set[str]] = {}
     spans: dict[str, tuple[str | None, str | None]] = {}
     dated = sorted(d.published for d in docs if d.published)
@@ -200,7 +205,7 @@ def _link_chunk(store: Store, rows: list[dict[str, Any]], config: LinkConfig, si
     wanted.update(canonical_story.values())
     states = {sid: _state(row) for sid, row in store.load_stories(wanted).items()}
 
-    # 4. assignment, in publication order
+    # 5. assignment, in publication order
     story_of: dict[str, str] = {}
     touched: set[str] = set()
     for d in docs:
@@ -222,7 +227,7 @@ def _link_chunk(store: Store, rows: list[dict[str, Any]], config: LinkConfig, si
         touched.add(story_id)
     report.linked += len(docs)
 
-    # 5. touched stories: dates, estimated dates of undated members, labels; then write
+    # 6. touched stories: dates, estimated dates of undated members, labels; then write
     top_keys = {k for sid in touched for k in label_keys(states[sid])}
     names = store.entity_names(top_keys)
     medians: dict[str, str | None] = {}
@@ -247,10 +252,16 @@ def _link_chunk(store: Store, rows: list[dict[str, Any]], config: LinkConfig, si
         if member["date_estimated"]:
             member["date"] = medians[member["story_id"]]
             report.estimated_dates += member["date"] is not None
-    # one entity across spellings: every key the chunk mentions is (re)resolved with the
-    # stored keys of its blocks (incremental equals a full rebuild)
-    report.entity_keys += resolve_article_entities(store, [d.id for d in docs]).keys
     store.save_links(write)
+
+
+def _canonical_facts(store: Store, ids: Sequence[str]
+                     ) -> tuple[dict[str, list[tuple[str, int]]], dict[str, Counter[str]]]:
+    """:meth:`Store.link_facts` with every entity key replaced by its corpus-wide entity."""
+    mentions, events = store.link_facts(ids)
+    canonical = store.canonical_keys({k for found in mentions.values() for k, _s in found})
+    return ({a: [(canonical.get(k, k), start) for k, start in found]
+             for a, found in mentions.items()}, events)
 
 
 def _entity_counts(mentions: Iterable[tuple[str, int]], title_end: int, title_boost: int
