@@ -176,6 +176,10 @@ def _sort_key(item: dict[str, Any]) -> tuple[bool, str, str, int]:
     return (item["date"] is None, item["date"] or "", item["article_id"], item["start"] or 0)
 
 
+#: timeline entries a story page shows (the JSON API pages through all statements/events)
+TIMELINE_ITEMS = 400
+
+
 def story_page_data(store: Store, story_id: str) -> dict[str, Any]:
     """Everything the story page shows: the story record of the JSON API (``story``), the
     ``timeline`` of statements and events of its articles in date order, the ``claims``
@@ -195,10 +199,10 @@ def story_page_data(store: Store, story_id: str) -> dict[str, Any]:
     edges: Counter[tuple[str, str]] = Counter()
     speakers: dict[str, dict[str, Any]] = {}
     topics: dict[str, dict[str, Any]] = {}
-    for member in members:
-        if member.get("copy_of") or "copies" not in member:
-            continue  # a near copy: its facts repeat the original's
-        facts = store.facts(member["id"])
+    originals = [m for m in members if not m.get("copy_of") and "copies" in m]
+    all_facts = store.facts_of([m["id"] for m in originals])  # near copies repeat these
+    for member in originals:
+        facts = all_facts[member["id"]]
         day = member.get("date") or member.get("published")
         base = {"article_id": member["id"], "outlet": member["outlet"],
                 "title": member["title"]}
@@ -238,6 +242,8 @@ def story_page_data(store: Store, story_id: str) -> dict[str, Any]:
                                        "date": e["date"] or day, "article_id": member["id"],
                                        "side": e["actor_side"]})
     timeline.sort(key=_sort_key)
+    timeline_total = len(timeline)
+    del timeline[TIMELINE_ITEMS:]  # a story of hundreds of articles: the first ones
     names = {e["id"]: e["name"] for e in record["entities"]}
     for key, topic in topics.items():
         topic["name"] = names.get(key, topic["name"])
@@ -250,7 +256,8 @@ def story_page_data(store: Store, story_id: str) -> dict[str, Any]:
     }
     chart = [{"id": s["id"], "counted": s["counted"], "place": s["place"],
               "points": s["points"]} for s in record["series"]]
-    return {"story": record, "timeline": timeline, "claims": record["claims"],
+    return {"story": record, "timeline": timeline, "timeline_total": timeline_total,
+            "claims": record["claims"],
             "series": chart, "places": sorted(places.values(), key=lambda p: p["name"] or ""),
             "network": network}
 

@@ -6,6 +6,7 @@ import sys
 
 from crosscheck.cli import articles as _articles  # noqa: F401  (registers its commands)
 from crosscheck.cli import bench as _bench  # noqa: F401
+from crosscheck.cli import bench_serve as _bench_serve  # noqa: F401
 from crosscheck.cli import claims as _claims  # noqa: F401
 from crosscheck.cli import evaluate as _evaluate  # noqa: F401
 from crosscheck.cli import export as _export  # noqa: F401

@@ -57,9 +57,19 @@ def story_record(store: Store, story_id: str) -> dict[str, Any]:
     }
 
 
+#: the claims board of a story record lists this many claims (every contradiction and
+#: corroboration is listed in its own section whatever the cap); each claim lists at most
+#: this many sources per stance (``asserted_total``/``denied_total`` count them all)
+BOARD_CLAIMS = 200
+SOURCES_PER_STANCE = 50
+
+
 def _claims_of(store: Store, story_id: str) -> dict[str, Any]:
-    claims = list(store.iter_claims(story_id=story_id))
-    board = [_claim_entry(c) for c in claims]
+    rows = list(store.iter_claims(story_id=story_id, evidence=False))
+    shown = [c for c in rows if c["verdict"] != "single"]
+    shown += [c for c in rows if c["verdict"] == "single"][:max(0, BOARD_CLAIMS - len(shown))]
+    sources = store.claim_sources([c["id"] for c in shown], per_stance=SOURCES_PER_STANCE)
+    board = [_claim_entry({**c, **sources[c["id"]]}) for c in shown]
     return {
         "corroborations": [{"proposition": c["proposition"], "claim_id": c["id"],
                             "kind": c["kind"], "sources": c["asserted_by"]}
@@ -71,7 +81,8 @@ def _claims_of(store: Store, story_id: str) -> dict[str, Any]:
         "series": [{"id": s["id"], "counted": s["counted"], "place": s["place"],
                     "place_inferred": bool(s["place_inferred"]), "points": s["points"]}
                    for s in store.iter_series(story_id=story_id)],
-        "claims": board,
+        "claims": board[:BOARD_CLAIMS],
+        "claims_total": len(rows),
     }
 
 
@@ -83,4 +94,5 @@ def _claim_entry(c: dict[str, Any]) -> dict[str, Any]:
             "start": c["date_start"], "end": c["date_end"],
             "asserting_sources": c["asserting_sources"],
             "denying_sources": c["denying_sources"], "weight": c["weight"],
-            "asserted_by": c["asserted_by"], "denied_by": c["denied_by"]}
+            "asserted_by": c["asserted_by"], "denied_by": c["denied_by"],
+            "asserted_total": c["asserted_total"], "denied_total": c["denied_total"]}

@@ -210,11 +210,36 @@ class ClaimsMixin:
         stmt = stmt.order_by(se.c.points.desc(), se.c.id)
         with self.engine.connect() as conn:
             rows = [dict(r._mapping) for r in conn.execute(stmt)]
+            points: dict[str, list[dict[str, Any]]] = {}
+            ids = [r["id"] for r in rows]
+            for start in range(0, len(ids), _CHUNK):
+                for p in conn.execute(select(sp).where(sp.c.series_id.in_(
+                        ids[start:start + _CHUNK]))
+                        .order_by(sp.c.date.is_(None), sp.c.date, sp.c.id)):
+                    points.setdefault(p.series_id, []).append(point_record(dict(p._mapping)))
             for row in rows:
-                row["points"] = [point_record(dict(p._mapping)) for p in conn.execute(
-                    select(sp).where(sp.c.series_id == row["id"])
-                    .order_by(sp.c.date.is_(None), sp.c.date, sp.c.id))]
+                row["points"] = points.get(row["id"], [])
         yield from rows
+
+    def claim_sources(self, claim_ids: Sequence[str], *, per_stance: int | None = None
+                      ) -> dict[str, dict[str, Any]]:
+        """Per claim: ``asserted_by`` and ``denied_by`` (at most ``per_stance`` of each, the
+        earliest first) and how many of each there are in all."""
+        ce = schema.claim_evidence
+        out: dict[str, dict[str, Any]] = {
+            cid: {"asserted_by": [], "denied_by": [], "asserted_total": 0, "denied_total": 0}
+            for cid in claim_ids}
+        with self.engine.connect() as conn:
+            for start in range(0, len(claim_ids), _CHUNK):
+                for r in conn.execute(select(ce).where(
+                        ce.c.claim_id.in_(claim_ids[start:start + _CHUNK]))
+                        .order_by(ce.c.date.is_(None), ce.c.date, ce.c.id)):
+                    entry = out[r.claim_id]
+                    side = "asserted" if r.stance == "asserts" else "denied"
+                    entry[f"{side}_total"] += 1
+                    if per_stance is None or len(entry[f"{side}_by"]) < per_stance:
+                        entry[f"{side}_by"].append(source_record(dict(r._mapping)))
+        return out
 
 
 def source_record(e: dict[str, Any]) -> dict[str, Any]:

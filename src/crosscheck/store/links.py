@@ -383,8 +383,11 @@ class LinksMixin:
         st, sa, a = schema.stories, schema.story_articles, schema.articles
         se, t = schema.story_entities, schema.entities
         with self.engine.connect() as conn:
-            rows = conn.execute(select(st).where(st.c.id.startswith(story_id, autoescape=True))
-                                .limit(2)).all()
+            rows = conn.execute(select(st).where(st.c.id == story_id)).all()
+            if not rows:  # a prefix: a range on the primary key, not a scan
+                rows = conn.execute(select(st).where(and_(
+                    st.c.id >= story_id, st.c.id < story_id + "\uffff",
+                    st.c.id.startswith(story_id, autoescape=True))).limit(2)).all()
             if len(rows) != 1:
                 return None
             story = dict(rows[0]._mapping)
