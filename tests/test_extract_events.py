@@ -353,6 +353,13 @@ def test_mentions_of_one_event_merge(events) -> None:
     assert shelling[0].trigger.text == "shelled" and "merged" in shelling[0].rules
 
 
+def test_new_mentions_in_later_sentences_are_new_events(events) -> None:
+    found = events("Police arrested 22 men in the town. Later, 150 workers were arrested.")
+    assert len([e for e in found if e.sub_event_type == "Arrests"]) == 2
+    found = events("Police arrested 22 men in the town. The arrests angered residents.")
+    assert len([e for e in found if e.sub_event_type == "Arrests"]) == 1
+
+
 def test_a_claim_and_its_denial_stay_apart(events) -> None:
     found = events("Ukrainian officials said Russian troops stormed the plant. The Russian "
                    "defence ministry denied that its troops stormed the plant.")
@@ -492,6 +499,14 @@ def test_a_deployed_force_is_the_actor_of_its_deployment(events) -> None:
     assert _police(e) and "actor.deployed" in e.rules
     flag = events("Army troops staged a flag march through the town.")
     assert [e.sub_event_type for e in flag] == ["Change to group/activity"]
+
+
+def test_rounds_fired_are_gunfire_by_whoever_fired_them(events) -> None:
+    found = events("Police lathi-charged the crowd near the market. Later they fired 40 "
+                   "rounds to disperse the mob.")
+    fired = _one(found, "Armed clash")
+    assert fired.actor is not None and fired.actor.name == "police"
+    assert not [e for e in found if e.sub_event_type.startswith("Shelling")]
 
 
 def test_a_grenade_explosion_is_a_grenade(events) -> None:

@@ -178,6 +178,8 @@ def _sort_key(item: dict[str, Any]) -> tuple[bool, str, str, int]:
 
 #: timeline entries a story page shows (the JSON API pages through all statements/events)
 TIMELINE_ITEMS = 400
+#: the timeline, map and network of a story page come from at most this many articles
+STORY_ARTICLES_READ = 150
 
 
 def story_page_data(store: Store, story_id: str) -> dict[str, Any]:
@@ -200,6 +202,8 @@ def story_page_data(store: Store, story_id: str) -> dict[str, Any]:
     speakers: dict[str, dict[str, Any]] = {}
     topics: dict[str, dict[str, Any]] = {}
     originals = [m for m in members if not m.get("copy_of") and "copies" in m]
+    read_total = len(originals)
+    del originals[STORY_ARTICLES_READ:]  # in date order: the story's first articles
     all_facts = store.facts_of([m["id"] for m in originals])  # near copies repeat these
     for member in originals:
         facts = all_facts[member["id"]]
@@ -257,6 +261,7 @@ def story_page_data(store: Store, story_id: str) -> dict[str, Any]:
     chart = [{"id": s["id"], "counted": s["counted"], "place": s["place"],
               "points": s["points"]} for s in record["series"]]
     return {"story": record, "timeline": timeline, "timeline_total": timeline_total,
+            "articles_read": len(originals), "articles_total": read_total,
             "claims": record["claims"],
             "series": chart, "places": sorted(places.values(), key=lambda p: p["name"] or ""),
             "network": network}

@@ -15,7 +15,8 @@ Conventions (tests and callers rely on them):
   troops", "the Russians") becomes the forces of that side: name "Russian forces", entity
   key ``GROUP:russian forces``. "We"/"our troops" in a statement are the speaker's side;
   "it"/"its troops" in a statement the speaker; a third-person pronoun in narration the
-  previous event's actor (within three sentences); "the enemy" in a speaker's mouth is the
+  previous event's actor (within three sentences; an unnamed one, "the police", lends its
+  words as the name); "the enemy" in a speaker's mouth is the
   other side ([roles.opponents]).
 - **Location**: see :mod:`crosscheck.extract._event_places`.
 - **Date**: the date mention of the trigger's sentence nearest to it (value and precision),
@@ -213,8 +214,7 @@ def find_roles(token: Token, anchor: Token, nominal: bool, art: Article,
         roles.actor = next((c for c in roles.actor.children if c.i not in parts
                             and c.dep_ in ("compound", "poss", "amod", "nmod")), None)
     if roles.target is not None and roles.target.i in parts:  # "opened fire on police"
-        roles.objects = [o for o in roles.objects if o.i not in parts]
-        roles.target = roles.objects[0] if roles.objects else None
+        roles.target = next((o for o in roles.objects if o.i not in parts), None)
     media = art.rules.classes["media"]
     if roles.actor is not None and roles.actor.lemma_.lower() in media:
         roles.actor = None  # "video shows ...", "footage captures ...": a source, no actor
@@ -260,6 +260,7 @@ class Article:
             self._figures.setdefault(self.sentence_index(q.start), []).append(i)
         self._texts: dict[int, str] = {}
         self._actors: list[tuple[int, Participant]] = []
+        self._antecedents: list[tuple[int, Participant]] = []  # named or not
         self.places = Places(self)
 
     # lookups
@@ -330,8 +331,15 @@ class Article:
         return out
 
     def remember(self, event: Event) -> None:
-        if event.actor is not None and event.actor.name:
-            self._actors.append((self.sentence_index(event.trigger.start), event.actor))
+        actor = event.actor
+        if actor is None:
+            return
+        here = self.sentence_index(event.trigger.start)
+        if actor.name:
+            self._actors.append((here, actor))
+            self._antecedents.append((here, actor))
+        elif actor.text.lower() not in _PRONOUNS:
+            self._antecedents.append((here, actor))  # "the police": no name, still a referent
 
     # participants
     def forces(self, who: Participant) -> Participant:
@@ -413,10 +421,11 @@ class Article:
             if military:
                 return self._forces(text, start, end, speaker.side)
             return Participant(text, start, end, speaker.name, speaker.entity_key, speaker.side)
-        earlier = recent or [p for s, p in self._actors if here - s <= 3]
+        earlier = [p for s, p in self._antecedents if here - s <= 1] or [
+            p for s, p in self._antecedents if here - s <= 3]
         if earlier:
-            p = earlier[-1]
-            return Participant(text, start, end, p.name, p.entity_key, p.side)
+            p = earlier[-1]  # an unnamed referent lends its words ("they": the police)
+            return Participant(text, start, end, p.name or p.text, p.entity_key, p.side)
         return Participant(text, start, end)
 
     def subject_side(self, verb: Token, statement: Statement | None) -> str | None:

@@ -47,13 +47,18 @@ Rules over the dependency parse, one trigger word at a time. The lexicon is
 5. **One event, one type**: events of a sentence whose sub-types share a group of
    ``[one_event]`` in the TOML take the group's first sub-type among them: a protest, the
    tear gas that dispersed it and the killing of a protester are one Excessive force
-   against protesters; shells and the chlorine they carried one Chemical weapon.
+   against protesters; shells and the chlorine they carried one Chemical weapon (unless
+   their statuses, actors, targets or places differ: "strikes on the rebels accused of a
+   chlorine attack" stay strikes).
 6. **Merging** within an article: events of the same sub-type and status, carried by the
    same side (or both narrated), with compatible actor, target, location and date, at most
    three sentences apart, are one event: the first mention's trigger and evidence, the most
    specific arguments of all, the largest death count. A weak trigger (a killing, an
    explosion, a protester) is dropped when a stronger one shares its sentence: it names a
-   consequence of that event. A claimed storming and its denial stay two events.
+   consequence of that event. A claimed storming and its denial stay two events. Mentions in
+   different sentences merge only when the later one points back ("the shelling", "this
+   attack") or both name the same actor, target or place: "22 men were arrested ... 150
+   workers were arrested" are two arrests.
 
 ``evidence`` is the trigger's sentence; ``rules`` name the rules that fired.
 """
@@ -87,6 +92,9 @@ _INSTRUMENT_VERBS = frozenset({"use", "fire", "launch", "employ", "drop", "throw
                                "lob", "detonate", "plant", "deploy"})
 _CLAUSE_DEPS = frozenset({"ccomp", "parataxis", "advcl", "relcl", "csubj"})
 _OTHER_CLAUSE = frozenset({"parataxis", "advcl", "relcl", "csubj"})
+#: Plan words only with a "to" complement: "set to attack", not "a bomber set off a blast".
+_PLAN_IF_XCOMP = frozenset({"move", "set", "gear", "poise"})
+_ANAPHORIC_DETS = frozenset({"the", "this", "that", "these", "those", "such"})
 _VIOLENT = frozenset({"Battles", "Explosions/Remote violence", "Violence against civilians",
                       "Riots"})
 
@@ -282,7 +290,7 @@ def _modality(anchor: Token, in_statement: bool, rules: EventRules
             halted = any(c.dep_ == "dobj" and c.lemma_.lower() in st["halt"]
                          for c in head.children)  # "ordered a halt to the storming"
             return ("called_off" if negated or halted else "ordered"), head
-        if word in st["plan"] and not (word == "move" and node.dep_ != "xcomp"):
+        if word in st["plan"] and not (word in _PLAN_IF_XCOMP and node.dep_ != "xcomp"):
             return ("denied" if negated else "planned"), None
         if word in st["hypothetical"] and not (word == "call" and node.dep_ == "dobj"):
             return "hypothetical", None
@@ -326,6 +334,7 @@ class _Found:
     sentence: int
     weak: bool
     speaker_side: str | None
+    anaphoric: bool = False  # "the shelling", "this attack": names an event told before
 
 
 def find_events(doc: Doc, mentions: Sequence[Mention], statements: Sequence[Statement],
@@ -404,7 +413,9 @@ def _event(token: Token, anchor: Token, pattern: Pattern, extra: list[Token], ar
         date=date, date_precision=precision, statement_index=statement_index,
         quantity_indexes=art.figures(sentence_index), rules=tuple(rule_names))
     side = statement.speaker.side if statement is not None and statement.speaker else None
-    return _Found(event, sentence_index, entry.weak, side)
+    anaphoric = not pattern.verb and any(
+        c.dep_ == "det" and c.lower_ in _ANAPHORIC_DETS for c in anchor.children)
+    return _Found(event, sentence_index, entry.weak, side, anaphoric)
 
 
 def _assign_fatalities(found: list[_Found], art: Article) -> list[_Found]:
@@ -440,8 +451,10 @@ def _one_event(found: list[_Found], rules: EventRules) -> list[_Found]:
         for item in found:
             best = first.get(item.sentence)
             sub = item.event.sub_event_type
-            if best is None or sub not in rank or sub == best.event.sub_event_type:
-                continue
+            if best is None or sub not in rank or sub == best.event.sub_event_type or \
+                    item.event.status != best.event.status or \
+                    not merge_compatible(item.event, best.event):
+                continue  # another actor, target or place: another event
             e = best.event
             item.event = replace(item.event, event_type=e.event_type,
                                  sub_event_type=e.sub_event_type, plover=e.plover,
@@ -471,11 +484,23 @@ def _same_event(a: _Found, b: _Found) -> bool:
     x, y = a.event, b.event
     if x.sub_event_type != y.sub_event_type or x.status != y.status:
         return False
+    if a.sentence != b.sentence and not (b.anaphoric or _share_a_name(x, y)):
+        return False  # "22 men were arrested ... 150 workers were arrested": two arrests
     if (x.statement_index is None) != (y.statement_index is None):
         return False
     if a.speaker_side != b.speaker_side and None not in (a.speaker_side, b.speaker_side):
         return False
     return merge_compatible(x, y)
+
+
+def _share_a_name(x: Event, y: Event) -> bool:
+    """Whether two events name the same actor or target (by entity key) or place."""
+    for p, q in ((x.actor, y.actor), (x.target, y.target)):
+        if p is not None and q is not None and p.entity_key and p.entity_key == q.entity_key:
+            return True
+    a, b = x.location, y.location
+    return a is not None and b is not None and (
+        a.name == b.name or bool(a.entity_key and a.entity_key == b.entity_key))
 
 
 def _combine(first: Event, other: Event) -> Event:

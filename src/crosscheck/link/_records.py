@@ -57,32 +57,41 @@ def story_record(store: Store, story_id: str) -> dict[str, Any]:
     }
 
 
-#: the claims board of a story record lists this many claims (every contradiction and
-#: corroboration is listed in its own section whatever the cap); each claim lists at most
-#: this many sources per stance (``asserted_total``/``denied_total`` count them all)
+#: a story record lists at most this many claims on its board, contradictions and
+#: corroborations (the strongest first; ``*_total`` count them all, and `crosscheck claims
+#: --story ID` or ``/api/claims?story=ID`` page through every one), each with at most this
+#: many sources per stance (``asserted_total``/``denied_total`` count them all)
 BOARD_CLAIMS = 200
-SOURCES_PER_STANCE = 50
+LISTED_CLAIMS = 100
+SOURCES_PER_STANCE = 20
 
 
 def _claims_of(store: Store, story_id: str) -> dict[str, Any]:
-    rows = list(store.iter_claims(story_id=story_id, evidence=False))
-    shown = [c for c in rows if c["verdict"] != "single"]
-    shown += [c for c in rows if c["verdict"] == "single"][:max(0, BOARD_CLAIMS - len(shown))]
-    sources = store.claim_sources([c["id"] for c in shown], per_stance=SOURCES_PER_STANCE)
-    board = [_claim_entry({**c, **sources[c["id"]]}) for c in shown]
+    rows = list(store.iter_claims(story_id=story_id, evidence=False))  # strongest first
+    contradictions = [c for c in rows if c["verdict"] == "contradiction"]
+    corroborations = [c for c in rows if c["verdict"] == "corroboration"]
+    board = rows[:BOARD_CLAIMS]
+    shown = {c["id"]: c for c in (board + contradictions[:LISTED_CLAIMS]
+                                  + corroborations[:LISTED_CLAIMS])}
+    sources = store.claim_sources(list(shown), per_stance=SOURCES_PER_STANCE)
+    entries = {cid: _claim_entry({**c, **sources[cid]}) for cid, c in shown.items()}
     return {
-        "corroborations": [{"proposition": c["proposition"], "claim_id": c["id"],
-                            "kind": c["kind"], "sources": c["asserted_by"]}
-                           for c in board if c["verdict"] == "corroboration"],
-        "contradictions": [{"proposition": c["proposition"], "claim_id": c["id"],
-                            "kind": c["kind"], "asserted_by": c["asserted_by"],
-                            "denied_by": c["denied_by"]}
-                           for c in board if c["verdict"] == "contradiction"],
+        "corroborations": [{"proposition": e["proposition"], "claim_id": e["id"],
+                            "kind": e["kind"], "sources": e["asserted_by"]}
+                           for e in (entries[c["id"]]
+                                     for c in corroborations[:LISTED_CLAIMS])],
+        "contradictions": [{"proposition": e["proposition"], "claim_id": e["id"],
+                            "kind": e["kind"], "asserted_by": e["asserted_by"],
+                            "denied_by": e["denied_by"]}
+                           for e in (entries[c["id"]]
+                                     for c in contradictions[:LISTED_CLAIMS])],
         "series": [{"id": s["id"], "counted": s["counted"], "place": s["place"],
                     "place_inferred": bool(s["place_inferred"]), "points": s["points"]}
                    for s in store.iter_series(story_id=story_id)],
-        "claims": board[:BOARD_CLAIMS],
+        "claims": [entries[c["id"]] for c in board],
         "claims_total": len(rows),
+        "contradictions_total": len(contradictions),
+        "corroborations_total": len(corroborations),
     }
 
 
