@@ -4,7 +4,8 @@
 # with its peak memory (GNU time); then what was found around one place (Mariupol by
 # default): its stories, contradictions and figure series. Writes a Markdown report.
 #
-#   scripts/war_coverage.sh [STORE] [REPORT]      (PLACE=Kharkiv DATA=... to change)
+#   scripts/war_coverage.sh [STORE] [REPORT]      (PLACE=Kharkiv DATA=... to change;
+#                                                  RELINK=1 re-links a processed STORE)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -15,7 +16,9 @@ REPORT=${2:-$ROOT/war_coverage.md}
 PLACE=${PLACE:-Mariupol}
 export CROSSCHECK_DB=$STORE
 
-rm -f "$STORE" "$STORE-wal" "$STORE-shm"
+if [ "${RELINK:-0}" != 1 ]; then  # RELINK=1: keep the processed store, redo the links only
+    rm -f "$STORE" "$STORE-wal" "$STORE-shm"
+fi
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
@@ -33,10 +36,14 @@ step() {  # step NAME COMMAND... : run, keep stdout, record seconds and peak RSS
 }
 
 : > "$log.steps"; : > "$log.lines"
-step "ingest full text" "$BIN/crosscheck" ingest "$DATA/ukraine_war_media_fulltext_2022/articles.jsonl"
-step "ingest RUWA" "$BIN/crosscheck" ingest "$DATA/ruwa_ukraine_war_news_2022/articles.jsonl"
-step "process + link" "$BIN/crosscheck" process
-step "link (nothing left: a no-op check)" "$BIN/crosscheck" link
+if [ "${RELINK:-0}" = 1 ]; then
+    step "link --all (re-link the processed store)" "$BIN/crosscheck" link --all
+else
+    step "ingest full text" "$BIN/crosscheck" ingest "$DATA/ukraine_war_media_fulltext_2022/articles.jsonl"
+    step "ingest RUWA" "$BIN/crosscheck" ingest "$DATA/ruwa_ukraine_war_news_2022/articles.jsonl"
+    step "process + link" "$BIN/crosscheck" process
+    step "link (nothing left: a no-op check)" "$BIN/crosscheck" link
+fi
 
 {
     echo "# crosscheck on real war coverage"

@@ -505,8 +505,20 @@ def test_rounds_fired_are_gunfire_by_whoever_fired_them(events) -> None:
     found = events("Police lathi-charged the crowd near the market. Later they fired 40 "
                    "rounds to disperse the mob.")
     fired = _one(found, "Armed clash")
-    assert fired.actor is not None and fired.actor.name == "police"
+    assert fired.actor is not None and fired.actor.name == "Police"
     assert not [e for e in found if e.sub_event_type.startswith("Shelling")]
+
+
+def test_forces_formed_moved_or_fortified_change_activity(events) -> None:
+    for text in ("New army units were formed in the western district.",
+                 "The rebels continue to fortify their positions near the front line."):
+        assert "Change to group/activity" in {e.sub_event_type for e in events(text)}, text
+    assert events("The parties agreed to form a government.") == []
+
+
+def test_gunmen_opening_fire_on_a_teahouse_attack_civilians(events) -> None:
+    found = events("Gunmen opened fire on a teahouse in the old town.")
+    assert [e.sub_event_type for e in found] == ["Attack"]
 
 
 def test_a_grenade_explosion_is_a_grenade(events) -> None:

@@ -102,6 +102,21 @@ def test_time_factor() -> None:
     assert story.median() == "2022-04-20"
 
 
+def test_a_story_does_not_grow_past_its_maximum_span() -> None:
+    config = LinkConfig()
+    days = Counter({f"2022-{m:02d}-{d:02d}": 1 for m in (3, 4) for d in range(1, 29, 3)})
+    story = StoryState("s", days=days)  # active every few days since 1 March
+    assert time_factor("2022-04-14", story, config) == 1.0  # 44 days after the start
+    assert time_factor("2022-04-20", story, config) == 0.0  # 50 days: a new story
+
+
+def test_outlet_names_are_not_story_entities() -> None:
+    from crosscheck.link._linker import names_an_outlet
+
+    assert names_an_outlet("GPE:censor") and names_an_outlet("ORG:ukrinform")
+    assert not names_an_outlet("GPE:mariupol") and not names_an_outlet("PERSON:dmitry peskov")
+
+
 def test_candidates_come_from_blocking_and_are_capped() -> None:
     config = LinkConfig(max_candidates=3)
     article = ArticleFeatures("a", "2022-04-20", {}, {}, [("FAC:azovstal", 5.0), ("t:x", 1.0)])

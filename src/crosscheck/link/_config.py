@@ -8,7 +8,7 @@ __all__ = ["LINK_VERSION", "LinkConfig"]
 
 #: Stored with every signature and story; bump it when a rule below changes meaning, then
 #: run ``crosscheck link --all`` (or ``--since DATE``) to re-link.
-LINK_VERSION = "1.1.0"
+LINK_VERSION = "1.2.0"
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +43,9 @@ class LinkConfig:
     title_boost: int = 2  # title words count this many times
     #: candidate stories must have a member within this many days of the article's date
     window_days: int = 14
+    #: nor join a story that started more than this many days before it: daily roundups
+    #: would otherwise chain a whole war into one story; later coverage opens a new one
+    max_span_days: int = 45
     grace_days: int = 2  # no time penalty within this distance of the story's span
     time_decay: float = 0.3  # similarity scaled down by up to this much at the window edge
     #: blocking: the article's rarest entity keys and heaviest terms, each held by at most

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -23,6 +24,7 @@ from crosscheck.link._text import idf, normalise, term_counts, tfidf, words
 from crosscheck.link.claims import ClaimReport, update_claims
 from crosscheck.link.dedup import Match, Signer, find_near_duplicates
 from crosscheck.link.entities import resolve_article_entities, resolve_entities
+from crosscheck.link.sources import default_registry
 from crosscheck.link.stories import (
     ArticleFeatures,
     StoryState,
@@ -260,8 +262,16 @@ def _canonical_facts(store: Store, ids: Sequence[str]
     """:meth:`Store.link_facts` with every entity key replaced by its corpus-wide entity."""
     mentions, events = store.link_facts(ids)
     canonical = store.canonical_keys({k for found in mentions.values() for k, _s in found})
-    return ({a: [(canonical.get(k, k), start) for k, start in found]
+    return ({a: [(canonical.get(k, k), start) for k, start in found
+                 if not names_an_outlet(canonical.get(k, k))]
              for a, found in mentions.items()}, events)
+
+
+@lru_cache(maxsize=200_000)
+def names_an_outlet(key: str) -> bool:
+    """Whether an entity key is the name of a registered outlet ("Censor" of Censor.NET,
+    "Ukrinform"): a byline or credit, not what the story is about."""
+    return default_registry().lookup(key.split(":", 1)[-1]) is not None
 
 
 def _entity_counts(mentions: Iterable[tuple[str, int]], title_end: int, title_boost: int

@@ -46,7 +46,7 @@ from crosscheck.store.claims import StoryClaims
 
 __all__ = ["CLAIMS_VERSION", "ClaimConfig", "ClaimReport", "story_claims", "update_claims"]
 
-CLAIMS_VERSION = "1.0.0"
+CLAIMS_VERSION = "1.1.0"
 
 #: event status -> the mode of the proposition, and whether the evidence asserts or denies
 _MODALITY = {"reported": "happened", "claimed": "happened", "denied": "happened",
@@ -223,8 +223,8 @@ def story_claims(story_id: str, inputs: dict[str, Any], *, config: ClaimConfig,
             _add_claim(out, story_id, "event", prop, window, places)
 
     # 2. figures -> series and figure claims
-    default_place = next((c for c in (places.cluster(n) for n in inputs["top_places"]) if c),
-                         None)
+    default_place = next((c for c in (places.cluster(n) for n in inputs["top_places"]
+                                      if registry.lookup(n) is None) if c), None)
     groups: dict[tuple[str, str | None], list[tuple[_Evidence, dict[str, Any]]]] = {}
     inferred: set[tuple[str, str | None]] = set()
     for q in inputs["quantities"]:
@@ -389,8 +389,8 @@ def _figure_claims(out: StoryClaims, story_id: str, counted: str, place: str | N
     """Figures for one quantity and place, day by day: a contradiction when figures from
     different origins cannot both hold, a corroboration when two or more origins agree."""
     by_day: dict[str, list[tuple[_Evidence, dict[str, Any]]]] = defaultdict(list)
-    for e, q in points:
-        if e.date and not q["date_estimated"]:
+    for e, q in points:  # only figures that give their own place and date compare
+        if e.date and not q["date_estimated"] and q["place"]:
             by_day[e.date].append((e, q))
     for day, found in sorted(by_day.items()):
         evidence = _dedupe(e for e, _q in found)

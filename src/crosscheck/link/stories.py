@@ -168,6 +168,8 @@ def _cosine(vector: Mapping[str, float], centroid: Mapping[str, float], norm: fl
 def time_factor(published: str | None, story: StoryState, config: LinkConfig) -> float:
     if published is None or not story.days:
         return 1.0
+    if story.start and day_distance(published, story.start, story.start) > config.max_span_days:
+        return 0.0
     distance = day_distance(published, story.start, story.end)
     if distance <= config.grace_days:
         return 1.0
