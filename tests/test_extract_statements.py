@@ -151,6 +151,16 @@ def test_headline_attribution(nlp, title: str, speaker_fragment: str,
     assert s.speaker is not None and speaker_fragment in s.speaker.text
 
 
+@pytest.mark.parametrize("title", [
+    "Shelling of Kharkiv: 4 dead, 30 wounded",
+    "Losses of the occupiers: 120 more soldiers in a day",
+    "Russia kills children: 412 dead since February",
+])
+def test_a_topic_before_a_headline_colon_is_no_speaker(nlp, title: str) -> None:
+    found = statements(nlp, "The body of the article follows here.", title=title)
+    assert not [s for s in found if s.kind == "headline"], found
+
+
 def test_the_ministry_said_at_the_end(nlp) -> None:
     s = one(statements(nlp, "Forty-two drones were shot down overnight, the air force said."),
             "drones were shot down")

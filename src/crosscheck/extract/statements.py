@@ -402,14 +402,35 @@ def _headline(doc: Doc, mentions: Sequence[Mention], cues: Cues) -> _Candidate |
     m = _COLON_HEAD.match(first)
     if m:
         head_text = m.group(1)
-        if len(head_text.split()) <= 5 and (_mentions_in(mentions, 0, m.end(1))
-                                            or gaz_roles.search(head_text.lower())):
+        if len(head_text.split()) <= 5 and _speaker_head(doc, mentions, m.end(1), gaz_roles):
             content = _trim(doc.text, m.end(1) + 1, len(first))
             cand = _Candidate((m.end(1), m.end(1) + 1), content, None, "headline.colon",
                               _stance("", first[m.end(1):], cues), kind="headline")
             cand.speaker_span = (0, m.end(1))
             return cand
     return None
+
+
+_HEAD_PREPOSITION = re.compile(r"\s(?:of|in|on|at|near|over|for|from|to|by)\s", re.I)
+_SPEAKER_TYPES = ("PERSON", "ORG", "NORP", "GPE")
+
+
+def _speaker_head(doc: Doc, mentions: Sequence[Mention], end: int,
+                  roles: re.Pattern[str]) -> bool:
+    """Whether the words before a headline's colon name who speaks ("Zelensky:", "Regional
+    governor:", "Head of the Kharkiv administration:") rather than a topic ("Shelling of
+    Kharkiv:", "Losses of Ukraine:", "Russia kills children:")."""
+    head = doc.text[:end]
+    if any(t.pos_ in ("VERB", "AUX") for t in doc.char_span(0, end, alignment_mode="expand")
+           or ()):
+        return False
+    found = [x for x in _mentions_in(mentions, 0, end) if x.type in _SPEAKER_TYPES]
+    prep = _HEAD_PREPOSITION.search(head)
+    if prep is not None:  # "X of Y": X must be the speaker (a role, or a name)
+        before = head[:prep.start()]
+        return bool(roles.search(before.lower())
+                    or any(x.start < prep.start() and x.type != "GPE" for x in found))
+    return bool(found or roles.search(head.lower()))
 
 
 @lru_cache(maxsize=1)
