@@ -14,6 +14,8 @@ DATA=${DATA:-$ROOT/../shared/data}
 STORE=${1:-$ROOT/war.db}
 REPORT=${2:-$ROOT/war_coverage.md}
 PLACE=${PLACE:-Mariupol}
+SINCE=${SINCE:-2022-02-24}  # the siege of Mariupol
+UNTIL=${UNTIL:-2022-05-31}
 export CROSSCHECK_DB=$STORE
 
 if [ "${RELINK:-0}" != 1 ]; then  # RELINK=1: keep the processed store, redo the links only
@@ -45,6 +47,11 @@ else
     step "link (nothing left: a no-op check)" "$BIN/crosscheck" link
 fi
 
+top_stories() {
+    "$BIN/crosscheck" stories --entity "$PLACE" --since "$SINCE" --until "$UNTIL" --largest \
+        --limit 15 --format csv | tail -n +2 | cut -d, -f1
+}
+
 {
     echo "# crosscheck on real war coverage"
     echo
@@ -59,21 +66,22 @@ fi
     "$BIN/crosscheck" summary | head -20
     echo '```'
     echo
-    echo "## Stories about $PLACE (largest first of the latest 15)"
+    echo "## The 15 largest stories about $PLACE, $SINCE to $UNTIL"
     echo '```'
-    "$BIN/crosscheck" stories --entity "$PLACE" --limit 15 --format csv
+    "$BIN/crosscheck" stories --entity "$PLACE" --since "$SINCE" --until "$UNTIL" --largest \
+        --limit 15 --format csv
     echo '```'
     echo
-    echo "## Contradictions in those stories"
+    echo "## Contradictions in those stories (verdict, proposition, dates, asserted by, denied by, story, claim)"
     echo '```'
-    for story in $("$BIN/crosscheck" stories --entity "$PLACE" --format csv | tail -n +2 | cut -d, -f1); do
+    for story in $(top_stories); do
         "$BIN/crosscheck" contradictions --story "$story" --format csv | tail -n +2
     done | head -40
     echo '```'
     echo
-    echo "## Figure series"
+    echo "## Figure series in those stories (counted, place, points: date value (source), story, id)"
     echo '```'
-    for story in $("$BIN/crosscheck" stories --entity "$PLACE" --format csv | tail -n +2 | cut -d, -f1); do
+    for story in $(top_stories); do
         "$BIN/crosscheck" series --story "$story" --format csv | tail -n +2
     done | head -40
     echo '```'

@@ -521,6 +521,18 @@ def test_gunmen_opening_fire_on_a_teahouse_attack_civilians(events) -> None:
     assert [e.sub_event_type for e in found] == ["Attack"]
 
 
+def test_violent_clashes_are_a_riot_only_among_protesters(events) -> None:
+    battle = events("Rebels attacked army troops in the village, triggering violent clashes.")
+    assert {e.sub_event_type for e in battle} == {"Armed clash"}
+    riot = events("Violent clashes broke out between protesters and the police.")
+    assert "Violent demonstration" in {e.sub_event_type for e in riot}
+
+
+def test_attacks_that_left_people_dead_are_no_withdrawal(events) -> None:
+    found = events("Gun attacks on the army post have left seven soldiers dead.")
+    assert "Non-violent transfer of territory" not in {e.sub_event_type for e in found}
+
+
 def test_a_grenade_explosion_is_a_grenade(events) -> None:
     found = events("Seven soldiers were injured in a grenade explosion during clashes.")
     assert "Grenade" in {e.sub_event_type for e in found}

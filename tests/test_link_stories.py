@@ -114,6 +114,7 @@ def test_outlet_names_are_not_story_entities() -> None:
     from crosscheck.link._linker import names_an_outlet
 
     assert names_an_outlet("GPE:censor") and names_an_outlet("ORG:ukrinform")
+    assert names_an_outlet("ORG:net")
     assert not names_an_outlet("GPE:mariupol") and not names_an_outlet("PERSON:dmitry peskov")
 
 

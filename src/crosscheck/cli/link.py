@@ -95,6 +95,8 @@ def stories_command(
     since: SinceOption = None, until: UntilOption = None,
     entity: Annotated[str | None, typer.Option(
         help="Only stories with an entity whose name contains this.")] = None,
+    largest: Annotated[bool, typer.Option(
+        "--largest", help="Most articles first (default: latest first).")] = False,
     db: DbOption = None, fmt: FormatOption = Format.table, limit: LimitOption = None,
 ) -> None:
     """Stories (articles about one developing event), latest first: label, time span,
@@ -107,7 +109,8 @@ def stories_command(
     if fmt is Format.table and limit is None:
         limit = 50
     with open_store(settings.db, create=False) as store:
-        rows = store.iter_stories(since=since, until=until, entity=entity, limit=limit)
+        rows = store.iter_stories(since=since, until=until, entity=entity, limit=limit,
+                                  largest=largest)
         emit_records(rows, STORY_COLUMNS, fmt, widths={"label": 70, "id": 18})
 
 

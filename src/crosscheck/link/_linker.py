@@ -270,8 +270,14 @@ def _canonical_facts(store: Store, ids: Sequence[str]
 @lru_cache(maxsize=200_000)
 def names_an_outlet(key: str) -> bool:
     """Whether an entity key is the name of a registered outlet ("Censor" of Censor.NET,
-    "Ukrinform"): a byline or credit, not what the story is about."""
-    return default_registry().lookup(key.split(":", 1)[-1]) is not None
+    "Ukrinform") or a piece of a web address ("NET"): a byline or credit, not what the
+    story is about."""
+    name = key.split(":", 1)[-1]
+    return name in _DOMAIN_WORDS or default_registry().lookup(name) is not None
+
+
+#: top-level domains that the tagger takes for names when a credit reads "Censor.NET"
+_DOMAIN_WORDS = frozenset({"net", "com", "org", "info", "ua", "ru", "by", "uk", "co.uk"})
 
 
 def _entity_counts(mentions: Iterable[tuple[str, int]], title_end: int, title_boost: int

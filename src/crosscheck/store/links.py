@@ -353,10 +353,11 @@ class LinksMixin:
     # -- reading ------------------------------------------------------------------------
 
     def iter_stories(self, *, since: str | None = None, until: str | None = None,
-                     entity: str | None = None, limit: int | None = None
-                     ) -> Iterator[dict[str, Any]]:
-        """Stories, latest first; ``since``/``until`` keep stories whose span overlaps the
-        range; ``entity`` keeps stories with an entity whose name contains it."""
+                     entity: str | None = None, limit: int | None = None,
+                     largest: bool = False) -> Iterator[dict[str, Any]]:
+        """Stories, latest first (``largest``: most articles first); ``since``/``until``
+        keep stories whose span overlaps the range; ``entity`` keeps stories with an entity
+        whose name contains it."""
         st, se, t = schema.stories, schema.story_entities, schema.entities
         stmt = select(st.c.id, st.c.label, st.c.start, st.c.end, st.c.articles, st.c.size)
         conditions: list[Any] = []
@@ -370,7 +371,10 @@ class LinksMixin:
                 t, t.c.key == se.c.entity_key).where(func.lower(t.c.name).like(like))))
         if conditions:
             stmt = stmt.where(and_(*conditions))
-        stmt = stmt.order_by(st.c.end.desc().nulls_last(), st.c.articles.desc(), st.c.id)
+        if largest:
+            stmt = stmt.order_by(st.c.articles.desc(), st.c.end.desc().nulls_last(), st.c.id)
+        else:
+            stmt = stmt.order_by(st.c.end.desc().nulls_last(), st.c.articles.desc(), st.c.id)
         if limit:
             stmt = stmt.limit(limit)
         with self.engine.connect() as conn:
