@@ -132,8 +132,8 @@ def eval_ner(
 @friendly
 def eval_events(
     split: Annotated[str | None, typer.Option(
-        help="reporting (even ids; ECB+ test topics), the default, or tuning (odd ids; "
-        "ECB+ dev topics).")] = None,
+        help="tuning (odd ids; ECB+ dev topics: the default, and the split --gate checks) "
+        "or reporting (even ids; ECB+ test topics: the README's numbers).")] = None,
     limit: Annotated[int | None, typer.Option(
         min=1, help="First N snippets/documents of each data set only.")] = None,
     data: DataOption = None, gate: GateOption = False, fmt: FmtOption = Format.table,

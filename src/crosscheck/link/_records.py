@@ -61,9 +61,17 @@ def story_record(store: Store, story_id: str) -> dict[str, Any]:
 #: corroborations (the strongest first; ``*_total`` count them all, and `crosscheck claims
 #: --story ID` or ``/api/claims?story=ID`` page through every one), each with at most this
 #: many sources per stance (``asserted_total``/``denied_total`` count them all)
-BOARD_CLAIMS = 200
-LISTED_CLAIMS = 100
-SOURCES_PER_STANCE = 20
+BOARD_CLAIMS = 100
+LISTED_CLAIMS = 50
+SOURCES_PER_STANCE = 10
+SERIES_POINTS = 100  # points per figure series (evenly thinned, first and last kept)
+
+
+def _thin(points: list[dict[str, Any]], keep: int) -> list[dict[str, Any]]:
+    if len(points) <= keep:
+        return points
+    step = (len(points) - 1) / (keep - 1)
+    return [points[round(i * step)] for i in range(keep)]
 
 
 def _claims_of(store: Store, story_id: str) -> dict[str, Any]:
@@ -86,7 +94,9 @@ def _claims_of(store: Store, story_id: str) -> dict[str, Any]:
                            for e in (entries[c["id"]]
                                      for c in contradictions[:LISTED_CLAIMS])],
         "series": [{"id": s["id"], "counted": s["counted"], "place": s["place"],
-                    "place_inferred": bool(s["place_inferred"]), "points": s["points"]}
+                    "place_inferred": bool(s["place_inferred"]),
+                    "points": _thin(s["points"], SERIES_POINTS),
+                    "points_total": len(s["points"])}
                    for s in store.iter_series(story_id=story_id)],
         "claims": [entries[c["id"]] for c in board],
         "claims_total": len(rows),

@@ -213,10 +213,13 @@ class ClaimsMixin:
             points: dict[str, list[dict[str, Any]]] = {}
             ids = [r["id"] for r in rows]
             for start in range(0, len(ids), _CHUNK):
-                for p in conn.execute(select(sp).where(sp.c.series_id.in_(
-                        ids[start:start + _CHUNK]))
-                        .order_by(sp.c.date.is_(None), sp.c.date, sp.c.id)):
-                    points.setdefault(p.series_id, []).append(point_record(dict(p._mapping)))
+                result = conn.execute(select(sp).where(sp.c.series_id.in_(
+                    ids[start:start + _CHUNK])).order_by(sp.c.date.is_(None), sp.c.date,
+                                                        sp.c.id))
+                keys = list(result.keys())  # once: dict(row._mapping) rebuilds them per row
+                for values in result:
+                    p = dict(zip(keys, values, strict=True))
+                    points.setdefault(p["series_id"], []).append(point_record(p))
             for row in rows:
                 row["points"] = points.get(row["id"], [])
         yield from rows
@@ -231,14 +234,17 @@ class ClaimsMixin:
             for cid in claim_ids}
         with self.engine.connect() as conn:
             for start in range(0, len(claim_ids), _CHUNK):
-                for r in conn.execute(select(ce).where(
-                        ce.c.claim_id.in_(claim_ids[start:start + _CHUNK]))
-                        .order_by(ce.c.date.is_(None), ce.c.date, ce.c.id)):
-                    entry = out[r.claim_id]
-                    side = "asserted" if r.stance == "asserts" else "denied"
+                result = conn.execute(select(ce).where(
+                    ce.c.claim_id.in_(claim_ids[start:start + _CHUNK]))
+                    .order_by(ce.c.date.is_(None), ce.c.date, ce.c.id))
+                keys = list(result.keys())
+                for values in result:
+                    r = dict(zip(keys, values, strict=True))
+                    entry = out[r["claim_id"]]
+                    side = "asserted" if r["stance"] == "asserts" else "denied"
                     entry[f"{side}_total"] += 1
                     if per_stance is None or len(entry[f"{side}_by"]) < per_stance:
-                        entry[f"{side}_by"].append(source_record(dict(r._mapping)))
+                        entry[f"{side}_by"].append(source_record(r))
         return out
 
 
