@@ -35,11 +35,13 @@ def member(aid: str, outlet: str | None = None, date: str | None = "2022-05-03",
 
 
 def statement(sid: str, speaker: str | None, side: str | None, stance: str = "asserts",
-              kind: str = "indirect", intermediary: str | None = None) -> dict[str, Any]:
+              kind: str = "indirect", intermediary: str | None = None,
+              content: str = "") -> dict[str, Any]:
     key = f"PERSON:{speaker.lower()}" if speaker else None
     return {"id": sid, "article_id": sid.split(":")[0], "kind": kind, "stance": stance,
             "speaker_text": speaker, "speaker_name": speaker, "speaker_key": key,
-            "speaker_side": side, "intermediary": intermediary, "channel": None, "date": None}
+            "speaker_side": side, "intermediary": intermediary, "channel": None, "date": None,
+            "content_text": content, "content_start": 0, "content_end": len(content)}
 
 
 def event(eid: str, status: str, *, statement_id: str | None = None,
@@ -188,6 +190,36 @@ def test_narration_counts_as_the_outlet() -> None:
     assert {e["origin"] for e in evidence[claim["id"]]} == {
         e["origin"] for e in evidence[claim["id"]]} and len(
         {e["origin"] for e in evidence[claim["id"]]}) == 2
+
+
+# -- statements that carry no event ----------------------------------------------------------
+
+def test_what_one_side_says_and_the_other_denies_lines_up_across_articles() -> None:
+    out, evidence = run(
+        [member("a"), member("b"), member("c")],
+        statements=[
+            statement("a:s0", "Serhiy Haidai", "Ukraine",
+                      content="the occupiers had blown up the bridge over the Siverskyi "
+                              "Donets near Bilohorivka"),
+            statement("b:s0", "Igor Konashenkov", "Russia", stance="denies",
+                      content="its units had blown up the bridge over the Siverskyi Donets "
+                              "at Bilohorivka"),
+            statement("c:s0", "Ramzan Kadyrov", "Russia",
+                      content="grain exports through the Black Sea would resume next week"),
+            statement("a:s1", "Serhiy Haidai", "Ukraine",
+                      content="the bridge over the Siverskyi Donets was blown up"),  # same article
+        ])
+    [claim] = [c for c in out.claims if c["kind"] == "statement"]
+    assert claim["verdict"] == "contradiction"
+    assert claim["label"].startswith("“the occupiers had blown up the bridge")
+    assert {e["speaker"] for e in evidence[claim["id"]]} == {"Serhiy Haidai", "Igor Konashenkov"}
+
+
+def test_one_quote_in_one_article_is_no_claim() -> None:
+    out, _ = run([member("a")], statements=[
+        statement("a:s0", "Serhiy Haidai", "Ukraine",
+                  content="the occupiers had blown up the bridge near Bilohorivka")])
+    assert out.claims == []
 
 
 # -- figures --------------------------------------------------------------------------------

@@ -19,7 +19,8 @@ StoryOption = Annotated[str | None, typer.Option("--story", help="Only this stor
 SideOption = Annotated[str | None, typer.Option(
     help="Only claims with a source on this side (e.g. Russia, Ukraine).")]
 KindOption = Annotated[str | None, typer.Option(
-    "--kind", help="event (a proposition about an event) or figure (a counted quantity).")]
+    "--kind", help="event (a proposition about an event), statement (what was said, lined "
+    "up across articles) or figure (a counted quantity).")]
 
 
 def _who(sources: list[dict[str, Any]]) -> str:

@@ -2,8 +2,10 @@
 
 Propositions are built from the events Extraction stores (an event carries its statement,
 so its speaker, and a status saying whether it is asserted, denied, ordered, called off or
-planned) and from figures (numeric claims); they are compared only within a story, so the
-cost grows with story sizes, never with all pairs of articles.
+planned), from statements that carry no event (what was said, lined up by the content
+words two statements of different articles share), and from figures (numeric claims);
+they are compared only within a story, so the cost grows with story sizes, never with
+all pairs of articles.
 
 A proposition is *who (side) — did what (event type) — where (a place cluster: names that
 resolve within ``place_km`` of each other, countries apart) — in which mode (happened,
@@ -40,13 +42,14 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
+from crosscheck.link._text import term_counts, words
 from crosscheck.link.sources import OutletRegistry, default_registry, origin
 from crosscheck.store import Store
 from crosscheck.store.claims import StoryClaims
 
 __all__ = ["CLAIMS_VERSION", "ClaimConfig", "ClaimReport", "story_claims", "update_claims"]
 
-CLAIMS_VERSION = "1.1.0"
+CLAIMS_VERSION = "1.2.0"
 
 #: event status -> the mode of the proposition, and whether the evidence asserts or denies
 _MODALITY = {"reported": "happened", "claimed": "happened", "denied": "happened",
@@ -69,6 +72,11 @@ class ClaimConfig:
     gap_days: int = 3  # a proposition's evidence splits where dates jump by more than this
     figure_tolerance: float = 0.1  # figures whose ranges miss each other by more conflict
     figure_days: int = 0  # figures compared when their dates differ by at most this
+    #: statements that carry no event line up when their content terms overlap this much
+    #: (Jaccard); candidates share at least two terms held by few statements of the story
+    statement_jaccard: float = 0.5
+    statement_min_terms: int = 3
+    statement_rare: int = 50  # a term in more statements of the story does not block
 
 
 @dataclass(slots=True)
@@ -222,7 +230,13 @@ def story_claims(story_id: str, inputs: dict[str, Any], *, config: ClaimConfig,
         for window in _windows(prop.evidence, config.gap_days):
             _add_claim(out, story_id, "event", prop, window, places)
 
-    # 2. figures -> series and figure claims
+    # 2. statements that carry no event -> propositions of what was said
+    carrying = {ev["statement_id"] for ev in inputs["events"] if ev["statement_id"]}
+    _statement_claims(out, story_id, [st for sid, st in sorted(statements.items())
+                                      if sid not in carrying and st["article_id"] in members],
+                      evidence_for, config)
+
+    # 3. figures -> series and figure claims
     default_place = next((c for c in (places.cluster(n) for n in inputs["top_places"]
                                       if registry.lookup(n) is None) if c), None)
     groups: dict[tuple[str, str | None], list[tuple[_Evidence, dict[str, Any]]]] = {}
@@ -382,6 +396,60 @@ def _dedupe(evidence: Iterable[_Evidence]) -> list[_Evidence]:
             seen.add(key)
             out.append(e)
     return out
+
+
+def _statement_claims(out: StoryClaims, story_id: str, found: list[dict[str, Any]],
+                      evidence_for: Any, config: ClaimConfig) -> None:
+    """Statements of different articles whose content says the same thing (their content
+    terms overlap by ``statement_jaccard``) form a proposition, asserted or denied as each
+    statement's stance says. Candidate pairs come from an index of the story's rarer terms
+    (never all pairs); a statement said in one article only is no claim."""
+    terms = [frozenset(term_counts(words(st["content_text"] or ""))) for st in found]
+    postings: dict[str, list[int]] = defaultdict(list)
+    for i, ts in enumerate(terms):
+        if len(ts) >= config.statement_min_terms:
+            for t in ts:
+                postings[t].append(i)
+    shared: Counter[tuple[int, int]] = Counter()
+    for held in postings.values():
+        if len(held) <= config.statement_rare:
+            for x, i in enumerate(held):
+                for j in held[x + 1:]:
+                    if found[i]["article_id"] != found[j]["article_id"]:
+                        shared[(i, j)] += 1
+    parent = list(range(len(found)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for (i, j), n in shared.items():
+        if n >= 2 and len(terms[i] & terms[j]) / len(terms[i] | terms[j]) >= \
+                config.statement_jaccard:
+            parent[max(root(i), root(j))] = min(root(i), root(j))
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(found)):
+        groups[root(i)].append(i)
+    for members in groups.values():
+        if len({found[i]["article_id"] for i in members}) < 2:
+            continue
+        evidence = [evidence_for(found[i]["article_id"], found[i]["id"], found[i]["stance"],
+                                 found[i]["date"], found[i]["content_text"],
+                                 found[i]["content_start"], found[i]["content_end"])
+                    for i in members]
+        evidence = _dedupe(evidence)
+        dates = sorted(e.date for e in evidence if e.date)
+        first = found[members[0]]
+        key = "|".join(["statement", " ".join(sorted(terms[members[0]])[:12]),
+                        dates[0] if dates else "?"])
+        claim_id = _unique_id(out, "c" + _digest(story_id, key))
+        text = " ".join((first["content_text"] or "").split())
+        label = "“" + (text if len(text) <= 120 else text[:119] + "…") + "”"
+        out.claims.append(_claim_row(claim_id, story_id, "statement", key, label, evidence,
+                                     dates))
+        out.evidence.extend(e.row(claim_id) for e in evidence)
 
 
 def _figure_claims(out: StoryClaims, story_id: str, counted: str, place: str | None,

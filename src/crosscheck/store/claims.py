@@ -78,7 +78,8 @@ class ClaimsMixin:
                 statements.update((r.id, dict(r._mapping)) for r in conn.execute(
                     select(s.c.id, s.c.article_id, s.c.kind, s.c.stance, s.c.speaker_text,
                            s.c.speaker_name, s.c.speaker_key, s.c.speaker_side,
-                           s.c.intermediary, s.c.channel, s.c.date)
+                           s.c.intermediary, s.c.channel, s.c.date, s.c.content_text,
+                           s.c.content_start, s.c.content_end)
                     .where(s.c.article_id.in_(part))))
                 quantities += [dict(r._mapping) for r in conn.execute(
                     select(q).where(and_(q.c.article_id.in_(part), q.c.counted.is_not(None)))

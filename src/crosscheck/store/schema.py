@@ -378,7 +378,7 @@ claims = Table(
     Column("id", String(60), primary_key=True, comment="'c' + hash of story id and key"),
     Column("story_id", String(40), ForeignKey("stories.id", ondelete="CASCADE"),
            nullable=False, index=True),
-    Column("kind", String(10), nullable=False, comment="event | figure"),
+    Column("kind", String(10), nullable=False, comment="event | statement | figure"),
     Column("key", Text, nullable=False, comment="the normalised proposition"),
     Column("label", Text, nullable=False, comment="the proposition in words"),
     Column("event_type", String(40)),
