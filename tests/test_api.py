@@ -269,6 +269,8 @@ def test_story_record(client: TestClient) -> None:
     assert {"id", "url", "outlet", "published"} <= set(record["articles"][0])
     claims = items(client, "/api/claims", story=biggest["id"])
     assert len(record["contradictions"]) == sum(c["verdict"] == "contradiction" for c in claims)
+    again = get(client, f"/api/stories/{biggest['id']}")["item"]  # by exact id: cached
+    assert again == get(client, f"/api/stories/{biggest['id']}")["item"] == record
 
 
 def test_article_record_has_text_and_every_fact_with_spans(client: TestClient) -> None:
@@ -469,3 +471,21 @@ def test_store_is_shared_and_thread_safe(client: TestClient) -> None:
                                range(12)))
     assert len(set(totals)) == 1
     assert store.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+
+
+def test_story_records_are_cached_until_the_story_changes() -> None:
+    from crosscheck.api._cache import RecordCache
+
+    cache = RecordCache(max_bytes=100)
+    assert cache.get("s1", 1) is None
+    cache.put("s1", 1, b"x" * 20)
+    assert cache.get("s1", 1) == b"x" * 20
+    assert cache.get("s1", 2) is None  # the story changed: its stamp moved
+    cache.put("s2", 1, b"y" * 20)
+    cache.put("s3", 1, b"z" * 20)
+    cache.put("s4", 1, b"w" * 20)
+    cache.put("s5", 1, b"v" * 20)
+    cache.put("s6", 1, b"u" * 20)  # over 100 bytes: the least recently used goes
+    assert cache.get("s1", 1) is None and cache.get("s6", 1) == b"u" * 20
+    cache.put("big", 1, b"b" * 60)  # over a quarter of the cache: never kept
+    assert cache.get("big", 1) is None

@@ -28,6 +28,7 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 
 from crosscheck.api import TEMPLATES_DIR, _queries
+from crosscheck.api._cache import RecordCache
 from crosscheck.api.deps import StoreDep
 from crosscheck.errors import InputError
 from crosscheck.export.events import event_record
@@ -88,13 +89,15 @@ def _default(value: Any) -> Any:
     return None
 
 
+_HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": "no-referrer"}
+
+
 def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     root = request.scope.get("root_path", "")
     html = _environment().get_template(template).render(
         root=root, static=f"{root}/static", path=request.url.path, **context)
-    return HTMLResponse(html, status_code=status, headers={
-        "Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff",
-        "Referrer-Policy": "no-referrer"})
+    return HTMLResponse(html, status_code=status, headers=_HEADERS)
 
 
 def not_found(request: Request, what: str, key: str, listing: str) -> HTMLResponse:
@@ -433,16 +436,29 @@ def stories(request: Request, store: StoreDep, q: str = "", since: str = "",
                   api=api.rstrip("?"))
 
 
+#: rendered story pages, kept while their story and its claims do not change
+_PAGES = RecordCache()
+
+
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
 def story(request: Request, store: StoreDep, story_id: str) -> HTMLResponse:
+    stamp = store.story_stamp(story_id)  # None for a prefix: not cached
+    key = f"{store.engine.url}#{request.scope.get('root_path', '')}#{story_id}"
+    if stamp is not None:
+        body = _PAGES.get(key, stamp)
+        if body is not None:
+            return HTMLResponse(body, headers=_HEADERS)
     try:
         data = story_page_data(store, story_id)
     except InputError:
         return not_found(request, "story", story_id, "/stories")
     record = data["story"]
     page = {"series": data["series"], "places": data["places"], "network": data["network"]}
-    return render(request, "story.html", title=record["label"] or record["id"], **data,
-                  data=json_script(page), api=f"/api/stories/{quote(record['id'])}")
+    response = render(request, "story.html", title=record["label"] or record["id"], **data,
+                      data=json_script(page), api=f"/api/stories/{quote(record['id'])}")
+    if stamp is not None:
+        _PAGES.put(key, stamp, bytes(response.body))
+    return response
 
 
 @router.get("/articles", response_class=HTMLResponse)

@@ -17,6 +17,7 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request
 from pydantic import BaseModel
 
 from crosscheck.api import _queries
+from crosscheck.api._cache import RecordCache
 from crosscheck.api._json import JSONOut
 from crosscheck.api.deps import DateQuery, LimitQuery, OffsetQuery, StoreDep, day
 from crosscheck.errors import InputError
@@ -202,6 +203,17 @@ def stories(request: Request, store: StoreDep,
     return _page(request, page, dict, limit, offset)
 
 
+#: serialised story records, kept while their story and its claims do not change
+_STORIES = RecordCache()
+
+
+class _Cached(JSONOut):
+    """A JSON response whose body is already serialised."""
+
+    def render(self, content: Any) -> bytes:
+        return content if isinstance(content, bytes) else super().render(content)
+
+
 @router.get("/stories/{story_id}", response_model=ItemEnvelope, summary="One story")
 def story(store: StoreDep, story_id: Annotated[str, Path(
         description="Story id or a unique prefix of it.")]) -> JSONOut:
@@ -209,11 +221,20 @@ def story(store: StoreDep, story_id: Annotated[str, Path(
     corroborations, contradictions, figure series and the claims board."""
     from crosscheck.link import story_record
 
+    stamp = store.story_stamp(story_id)  # None for a prefix: not cached
+    key = f"{store.engine.url}#{story_id}"
+    if stamp is not None:
+        body = _STORIES.get(key, stamp)
+        if body is not None:
+            return _Cached(body, media_type="application/json")
     try:
         record = story_record(store, story_id)
     except InputError:
         raise _not_found("story", story_id, "list them at /api/stories") from None
-    return item(record)
+    response = item(record)
+    if stamp is not None:
+        _STORIES.put(key, stamp, bytes(response.body))
+    return response
 
 
 # -- articles and search ----------------------------------------------------------------

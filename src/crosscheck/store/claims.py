@@ -139,6 +139,16 @@ class ClaimsMixin:
             conn.execute(insert(cr).values(story_id=story_id, computed_at=datetime.now(UTC),
                                            version=version))
 
+    def story_stamp(self, story_id: str) -> tuple[Any, ...] | None:
+        """What a story record depends on, for caching it: the story's last change and when
+        its claims were computed (None when no story has exactly this id)."""
+        st, cr = schema.stories, schema.claim_runs
+        with self.engine.connect() as conn:
+            row = conn.execute(select(st.c.updated_at, st.c.version, cr.c.computed_at,
+                                      cr.c.version).outerjoin(cr, cr.c.story_id == st.c.id)
+                               .where(st.c.id == story_id)).first()
+        return tuple(row) if row is not None else None
+
     def clear_claims(self) -> None:
         with self.engine.begin() as conn:
             for table in (schema.claim_evidence, schema.claims, schema.series_points,
