@@ -26,3 +26,12 @@ def test_every_command_is_documented() -> None:
     group = get_command(app)
     for name in group.commands:  # type: ignore[attr-defined]
         assert f"crosscheck {name}" in README, name
+
+
+def test_the_schema_document_is_current() -> None:
+    import runpy
+
+    root = Path(__file__).resolve().parents[1]
+    render = runpy.run_path(str(root / "scripts" / "schema_doc.py"))["render"]
+    assert (root / "docs" / "schema.md").read_text(encoding="utf-8") == render(), \
+        "run scripts/schema_doc.py"

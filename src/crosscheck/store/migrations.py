@@ -9,7 +9,7 @@ from sqlalchemy import Connection, inspect, select, text
 
 from crosscheck.store import schema
 
-__all__ = ["MIGRATIONS", "migrate"]
+__all__ = ["MIGRATIONS", "VIEWS", "migrate"]
 
 
 def _initial(conn: Connection) -> None:
@@ -65,7 +65,7 @@ def _links(conn: Connection) -> None:
     ])
 
 
-_VIEWS = {
+VIEWS = {
     # the common joins, for people who open the SQLite file in their own tools
     "v_statements": "SELECT s.*, a.outlet, a.published, a.url, a.title FROM statements s "
                     "JOIN articles a ON a.id = s.article_id",
@@ -87,7 +87,7 @@ def _claims(conn: Connection) -> None:
         schema.entity_links, schema.claims, schema.claim_evidence, schema.claim_runs, schema.series,
         schema.series_points,
     ])
-    for name, body in _VIEWS.items():
+    for name, body in VIEWS.items():
         conn.execute(text(f"CREATE VIEW {name} AS {body}"))
 
 
