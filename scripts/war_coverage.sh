@@ -5,7 +5,8 @@
 # default): its stories, contradictions and figure series. Writes a Markdown report.
 #
 #   scripts/war_coverage.sh [STORE] [REPORT]      (PLACE=Kharkiv DATA=... to change;
-#                                                  RELINK=1 re-links a processed STORE)
+#                                                  RELINK=1 re-links a processed STORE,
+#                                                  REPORT_ONLY=1 only reports on it)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,7 +19,7 @@ SINCE=${SINCE:-2022-02-24}  # the siege of Mariupol
 UNTIL=${UNTIL:-2022-05-31}
 export CROSSCHECK_DB=$STORE
 
-if [ "${RELINK:-0}" != 1 ]; then  # RELINK=1: keep the processed store, redo the links only
+if [ "${RELINK:-0}" != 1 ] && [ "${REPORT_ONLY:-0}" != 1 ]; then  # RELINK=1: redo the links only
     rm -f "$STORE" "$STORE-wal" "$STORE-shm"
 fi
 log=$(mktemp)
@@ -38,7 +39,9 @@ step() {  # step NAME COMMAND... : run, keep stdout, record seconds and peak RSS
 }
 
 : > "$log.steps"; : > "$log.lines"
-if [ "${RELINK:-0}" = 1 ]; then
+if [ "${REPORT_ONLY:-0}" = 1 ]; then  # REPORT_ONLY=1: only the report, from STORE as it is
+    echo "| (report only: no step run) | | |" >> "$log.steps"
+elif [ "${RELINK:-0}" = 1 ]; then
     step "link --all (re-link the processed store)" "$BIN/crosscheck" link --all
 else
     step "ingest full text" "$BIN/crosscheck" ingest "$DATA/ukraine_war_media_fulltext_2022/articles.jsonl"
@@ -52,6 +55,7 @@ top_stories() {
         --limit 15 --format csv | tail -n +2 | cut -d, -f1
 }
 
+set +o pipefail  # `head` may close a listing early: that is not a failure
 {
     echo "# crosscheck on real war coverage"
     echo
