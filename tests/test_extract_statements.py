@@ -175,3 +175,63 @@ def test_cue_inside_a_quote_is_not_a_new_speaker(nlp) -> None:
 
 def test_no_statement_without_a_cue(nlp) -> None:
     assert statements(nlp, "Heavy rain fell on the city overnight and the river rose.") == []
+
+
+def test_relative_pronoun_is_the_local_speaker(nlp) -> None:
+    # PolNeAR marks "who" as the source, like "he"; who it is comes from the antecedent
+    s = one(statements(nlp, "The fire was put out by Mayor Ivan Fedorenko, who said the bridge "
+                            "would reopen on Friday."), "bridge would reopen")
+    assert s.speaker is not None and s.speaker.text == "who"
+    assert s.speaker.name == "Ivan Fedorenko"
+
+
+def test_mixed_quote_marks_and_party_label_before_said(nlp) -> None:
+    s = one(statements(nlp, "The river kept rising on Tuesday.\n\n“The dam cannot hold another "
+                            "week,\" Rep. Olena Bondar (D-Ohio) said in a statement."),
+            "dam cannot hold")
+    assert s.content.text == "The dam cannot hold another week"
+    assert s.speaker is not None and "Olena Bondar" in s.speaker.text
+    assert s.cue is not None and s.cue.text == "said"
+
+
+def test_transcript_turns_take_the_capitalised_label(nlp) -> None:
+    found = statements(nlp, "A partial transcript follows:\n\n\"HOST: Will the talks resume "
+                            "next week?\n\n\"MELNYK: Well, look, the talks will resume when the "
+                            "shelling stops.\n\nUPDATE: The bridge has reopened.")
+    host = one(found, "talks resume next week")
+    assert host.speaker is not None and host.speaker.text == "HOST"
+    assert "transcript.turn" in host.rules and host.cue is not None and host.cue.text == ":"
+    guest = one(found, "shelling stops")
+    assert guest.speaker is not None and guest.speaker.text == "MELNYK"
+    assert not [s for s in found if "bridge has reopened" in s.content.text]
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("“My reaction, that was outrageous,” the former campaign strategist said in an "
+     "interview on Tuesday.", "the former campaign strategist"),
+    ("“The line is holding, and the enemy is tired,” Shevchuk, a brigade commander, said "
+     "on Monday morning on national television.", "Shevchuk"),
+])
+def test_words_between_quote_and_cue_name_the_speaker(nlp, text: str, speaker: str) -> None:
+    found = statements(nlp, text)
+    assert len(found) == 1, found
+    assert found[0].speaker is not None and found[0].speaker.text == speaker
+
+
+def test_trailing_participle_cue_is_its_own_statement(nlp) -> None:
+    found = statements(nlp, "Senator Anna Melnyk said she did not expect a deal this year, "
+                            "arguing that the talks had stalled over the border.")
+    said = one(found, "did not expect")
+    assert said.content.text == "she did not expect a deal this year"
+    assert said.speaker is not None and said.speaker.name == "Anna Melnyk"
+    arguing = one(found, "talks had stalled")
+    assert arguing.cue is not None and arguing.cue.text == "arguing"
+    assert arguing.speaker is not None and arguing.speaker.name == "Anna Melnyk"
+
+
+def test_elliptic_cue_keeps_the_running_speaker(nlp) -> None:
+    found = statements(nlp, "Mayor Ivan Fedorenko said the bridge was closed. Then insisted "
+                            "that the road would reopen on Friday.")
+    s = one(found, "road would reopen")
+    assert s.speaker is not None and s.speaker.name == "Ivan Fedorenko"
+    assert "speaker.implicit" in s.rules

@@ -35,7 +35,7 @@ __all__ = ["Cues", "attach_quantities", "find_quotes", "find_statements", "load_
 
 _PRONOUNS = {"he", "she", "they", "we", "i", "it", "who", "which", "that"}
 _SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
-_QUOTE_OPEN = {"“": "”", "«": "»", "„": "“", '"': '"'}
+_QUOTE_OPEN = {"“": "”\"", "«": "»", "„": "“", '"': '"”'}  # mixed styles close too
 _EDGE = " \t\n\"'“”‘’«»„,.;:—–-"
 _NEGATIONS = re.compile(
     r"\b((there|the) (is|was|were|has been|have been) no (?!doubt|longer|more)\w+|"
@@ -58,6 +58,7 @@ class Cues:
     passive_unattributed: frozenset[str]
     unattributed_subjects: frozenset[str]
     channels: tuple[tuple[str, re.Pattern[str]], ...]
+    not_speakers: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -89,6 +90,8 @@ def load_cues() -> Cues:
         passive_unattributed=frozenset(unattributed.get("passive", [])),
         unattributed_subjects=frozenset(unattributed.get("subjects", [])),
         channels=tuple(channels),
+        not_speakers=frozenset(w.upper() for w in data.get("transcript", {})
+                               .get("not_speakers", [])),
     )
 
 
@@ -109,7 +112,7 @@ def find_quotes(text: str) -> list[tuple[int, int]]:
             if start is None:
                 if ch in _QUOTE_OPEN:
                     start, closer = pos, _QUOTE_OPEN[ch]
-            elif ch == closer:
+            elif ch in closer:
                 if pos - start > 1:
                     spans.append((start, pos + 1))
                 start = None
@@ -173,6 +176,9 @@ def _subject(verb: Token) -> Token | None:
     for _ in range(3):
         if head.dep_ in ("advcl", "xcomp", "conj", "pcomp", "acl") and head.head.i != head.i:
             head = head.head
+            if verb.tag_ == "VBG" and head.dep_ == "ccomp" \
+                    and head.head.lemma_.lower() in load_cues().speech:
+                head = head.head  # "X said he believed …, arguing …": X argues
             for child in head.children:
                 if child.dep_ in ("nsubj", "csubj"):
                     return child
@@ -191,6 +197,8 @@ class _Candidate:
     kind: str | None = None
     speaker_span: tuple[int, int] | None = None
     intermediary: str | None = None
+    interlocutor: bool = False  # the parse's subject was someone spoken to
+    elliptic: bool = False  # no subject and no noun before the cue
 
 
 def _content_of(verb: Token, cues: Cues) -> tuple[list[Token], str] | None:
@@ -233,12 +241,13 @@ def _quote_near(verb: Token, quotes: Sequence[tuple[int, int]]) -> tuple[int, in
             if re.fullmatch(r"[\s:,]*(\w+[\s,]*){0,4}:?\s*", between):
                 best = (start, end)
                 break
-        if end <= verb.idx and verb.idx - end <= 40 and _closes_on(verb.doc.text[end:verb.idx]):
+        if end <= verb.idx and verb.idx - end <= 50 and _closes_on(verb.doc.text[end:verb.idx]):
             best = (start, end)
     return best
 
 
-_CLOSING_GAP = re.compile(r"\s*(,\s*|[-–—]\s*)?([a-z][\w'’.-]*\s+|[A-Z][\w'’.-]*\s+){0,5}")
+_CLOSING_GAP = re.compile(r"\s*(,\s*|[-–—]\s*)?([a-z][\w'’.-]*\s+|[A-Z][\w'’.-]*\s+){0,5}"
+                          r"(\([A-Z][\w.-]*\)\s+)?")  # "Rep. X (D-Md.) said"
 
 
 def _closes_on(gap: str) -> bool:
@@ -283,6 +292,7 @@ def _verb_candidates(sent: SpacySpan, quotes: Sequence[tuple[int, int]],
             if subject is not None:
                 subject_ids = {t.i for t in subject.subtree}
                 tokens = [t for t in tokens if t.i not in subject_ids]
+            tokens = _without_trailing_cue(tokens, token, cues)
             span = _char_span(tokens)
         quote = _quote_near(token, quotes)
         if span is None and quote is not None:
@@ -306,7 +316,18 @@ def _verb_candidates(sent: SpacySpan, quotes: Sequence[tuple[int, int]],
         candidate = _Candidate((token.idx, cue_end), (start, end), subject, rule,
                                _stance(lemma, text[start:end], cues))
         if subject is not None and _is_interlocutor(subject):
-            candidate.subject = None
+            candidate.subject, candidate.interlocutor = None, True
+        elif subject is None and token.i > sent.start and token.nbor(-1).dep_ == "pobj":
+            candidate.interlocutor = True  # "In a call with X said: …" (X is no subject)
+        elif subject is None and not any(t.pos_ in ("NOUN", "PROPN", "PRON")
+                                         for t in sent.doc[sent.start:token.i]):
+            candidate.elliptic = True  # "Then insisted that …": the running speaker
+        between = _speaker_between(token, quotes)
+        if between is not None and (subject is None or not between[0] <= subject.idx
+                                    < between[1]):
+            # "“…,” Obama's former strategist said": the parse took a word of the quote
+            # (or none) as subject; the words between the quote and the cue name the speaker
+            candidate.subject, candidate.speaker_span = None, between
         if subject is not None and subject.lemma_.lower() in cues.unattributed_subjects \
                 and not any(c.dep_ in ("poss", "compound") for c in subject.children):
             candidate.kind, candidate.rule = "unattributed", "unattributed.subject"
@@ -314,6 +335,44 @@ def _verb_candidates(sent: SpacySpan, quotes: Sequence[tuple[int, int]],
             candidate.subject = None
         found.append(candidate)
     return found
+
+
+def _without_trailing_cue(tokens: list[Token], verb: Token, cues: Cues) -> list[Token]:
+    """Content without a trailing ", arguing that …" / ", saying …": that participle is a
+    statement of its own, not part of this one."""
+    ids = {t.i for t in tokens}
+    for t in tokens:
+        if t.i > verb.i and t.tag_ == "VBG" and t.dep_ in ("advcl", "conj", "xcomp") \
+                and t.lemma_.lower() in cues.speech and t.i - 1 in ids \
+                and t.doc[t.i - 1].text in (",", "—", "–"):
+            cut = t.doc[t.i - 1].i
+            return [x for x in tokens if x.i < cut]
+    return tokens
+
+
+def _speaker_between(verb: Token, quotes: Sequence[tuple[int, int]]
+                     ) -> tuple[int, int] | None:
+    """The words between a quote and the cue that closes it ("“…,” Flynn, a top
+    surrogate, said"): a short noun phrase with no verb, else None."""
+    doc = verb.doc
+    for _q_start, q_end in quotes:
+        if not 0 < verb.idx - q_end <= 80:
+            continue
+        gap = doc.text[q_end:verb.idx]
+        if re.search(r"[!?;:“”\"\n]", gap) or gap.lstrip()[:1] in (".", "") \
+                or not re.match(r"\s*[,–—-]?\s*\S", gap):
+            continue
+        tokens = [t for t in doc[verb.i - 12 if verb.i > 12 else 0:verb.i]
+                  if t.idx >= q_end and not t.is_punct]
+        if not tokens or len(tokens) > 12 or any(t.pos_ in ("VERB", "AUX") for t in tokens):
+            continue
+        if tokens[0].pos_ not in ("DET", "PROPN", "NOUN", "PRON", "ADJ", "NUM") \
+                or tokens[-1].pos_ in ("CCONJ", "ADP", "ADV", "SCONJ"):
+            continue  # "”, often in his campaign, and criticized": narration, not a name
+        if not any(t.pos_ in ("NOUN", "PROPN", "PRON") for t in tokens):
+            continue
+        return tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+    return None
 
 
 def _inside(position: int, spans: Sequence[tuple[int, int]]) -> bool:
@@ -488,15 +547,37 @@ def _resolve(cand: _Candidate, doc: Doc, mentions: Sequence[Mention],
                 end = child.right_edge.idx + len(child.right_edge)
                 break
     if subject.lower_ in _PRONOUNS and end - start <= len(subject.text):
-        if subject.lower_ in ("who", "which", "that") and subject.head.dep_ == "relcl":
-            # "X, who said …": the speaker words are the antecedent's phrase
-            return _speaker_from_span(doc, *_noun_phrase(subject.head.head), mentions)
+        if subject.lower_ in _RELATIVES:
+            antecedent = _relative_antecedent(subject)
+            if antecedent is not None:
+                # "X, who said …": the speaker words are the relative pronoun, local like
+                # "he"; who it is comes from the antecedent's phrase
+                named = _speaker_from_span(doc, *_noun_phrase(antecedent), mentions)
+                return replace(named, text=subject.text, start=subject.idx,
+                               end=subject.idx + len(subject))
         previous = _pronoun_antecedent(subject, history, mentions)
         if previous is not None:
             return replace(previous, text=subject.text, start=subject.idx,
                            end=subject.idx + len(subject))
         return Speaker(subject.text, subject.idx, subject.idx + len(subject), None)
     return _speaker_from_span(doc, start, end, mentions)
+
+
+_RELATIVES = ("who", "which", "that")
+
+
+def _relative_antecedent(pronoun: Token) -> Token | None:
+    """The noun a relative pronoun stands for: "the senator, who said …" -> "senator";
+    also through a conjoined verb ("who sent a letter and said …")."""
+    verb = pronoun.head
+    for _ in range(3):
+        if verb.dep_ in ("relcl", "acl") and verb.head.i != verb.i:
+            return verb.head
+        if verb.dep_ == "conj" and verb.head.i != verb.i:
+            verb = verb.head
+            continue
+        break
+    return None
 
 
 def _previous_speaker(history: list[Statement], position: int, doc: Doc) -> Speaker | None:
@@ -567,6 +648,7 @@ def find_statements(doc: Doc, mentions: Sequence[Mention],
     title_end = doc._.title_end or 0
     headline = _headline(doc, mentions, cues)
     media = [m for m in mentions if m.side == "media"]
+    unclaimed: list[tuple[int, int]] = []
     for sent in doc.sents:
         candidates = _verb_candidates(sent, quotes, cues)
         according = _according_to(sent, cues)
@@ -588,6 +670,13 @@ def find_statements(doc: Doc, mentions: Sequence[Mention],
                           or c.content[0] >= headline.content[1]] + [headline]
         candidates.sort(key=lambda c: c.content[0])
         for cand in _dedupe(candidates):
+            if cand.subject is None and cand.speaker_span is None and cand.kind is None \
+                    and not (cand.interlocutor or cand.elliptic):
+                # a cue whose subject the parse lost: the previous
+                # speaker is nearly always the wrong guess, so no statement, and its
+                # quote is no orphan either
+                unclaimed.append(cand.content)
+                continue
             speaker = _resolve(cand, doc, mentions, statements)
             kind = cand.kind or _kind(cand.content, quotes)
             if kind in ("indirect", "direct", "partial") and cand.content[1] <= title_end:
@@ -619,7 +708,9 @@ def find_statements(doc: Doc, mentions: Sequence[Mention],
                 date=_date(sent, cand.content, dates),
                 rules=tuple(rules),
             ))
-    statements.extend(_orphan_quotes(doc, quotes, statements, mentions))
+    statements.extend(_transcript_turns(doc, statements, mentions, cues))
+    statements.sort(key=lambda s: s.content.start)
+    statements.extend(_orphan_quotes(doc, quotes, statements, mentions, unclaimed))
     statements.sort(key=lambda s: s.content.start)
     return statements
 
@@ -637,8 +728,36 @@ def _dedupe(candidates: list[_Candidate]) -> list[_Candidate]:
     return kept
 
 
+_TURN = re.compile(r"^[\"“]?([A-Z][A-Z.'’ -]{1,30}[A-Z.]):[ \t]+(?=\S)")
+
+
+def _transcript_turns(doc: Doc, statements: list[Statement], mentions: Sequence[Mention],
+                      cues: Cues) -> list[Statement]:
+    """Interview transcripts: a paragraph opened by a speaker's name in capitals
+    ("PENCE: Well, look, …") is that speaker's turn, the colon its cue."""
+    found = []
+    for paragraph in re.finditer(r"[^\n]+", doc.text):
+        m = _TURN.match(paragraph.group(0))
+        if m is None or len(m.group(1).split()) > 4 or m.group(1) in cues.not_speakers:
+            continue
+        base = paragraph.start()
+        start, end = _trim(doc.text, base + m.end(), paragraph.end())
+        if end - start < 2 or any(s.content.start <= start and end <= s.content.end
+                                  for s in statements):
+            continue
+        label = (base + m.start(1), base + m.end(1))
+        found.append(Statement(
+            kind="direct", stance=_stance("", doc.text[start:end], cues),
+            content=Span(doc.text[start:end], start, end),
+            cue=Span(":", label[1], label[1] + 1),
+            speaker=_speaker_from_span(doc, *label, mentions),
+            rules=("transcript.turn",)))
+    return found
+
+
 def _orphan_quotes(doc: Doc, quotes: Sequence[tuple[int, int]],
-                   statements: list[Statement], mentions: Sequence[Mention]) -> list[Statement]:
+                   statements: list[Statement], mentions: Sequence[Mention],
+                   skipped: Sequence[tuple[int, int]] = ()) -> list[Statement]:
     """Quotes no cue claimed. A quote whose sentence holds a cue verb with a subject takes
     that speaker; a quote that makes up most of its sentence (a running quote) carries
     over to the speaker of the previous statement nearby; scare quotes stay unattributed."""
@@ -649,7 +768,8 @@ def _orphan_quotes(doc: Doc, quotes: Sequence[tuple[int, int]],
         start, end = _trim(doc.text, q_start, q_end)
         if end - start < 12:
             continue  # a scare-quoted word, not a statement
-        if any(s.content.start < end and start < s.content.end for s in ordered + found):
+        if any(s.content.start < end and start < s.content.end for s in ordered + found) \
+                or any(a < end and start < b for a, b in skipped):
             continue
         sentences = [sent for sent in doc.sents
                      if sent.start_char < q_end and q_start < sent.end_char]
