@@ -353,6 +353,15 @@ def test_cli_contradictions_claims_series(seeded) -> None:
     assert result.exit_code == 0 and "civilians" in result.output
 
 
+def test_a_historical_figure_is_no_point_of_a_series() -> None:
+    out, _ = run([member("a", date="2022-04-23"), member("b", date="2022-05-02")],
+                 quantities=[quantity("a:q0", "dead", 14, place="Mariupol", as_of="1920-10-14"),
+                             quantity("a:q1", "dead", 20000, place="Mariupol"),
+                             quantity("b:q0", "dead", 21000, place="Mariupol")])
+    [series] = out.series
+    assert series["points"] == 2 and all(p["value"] != 14 for p in out.points)
+
+
 def test_figures_with_no_place_anywhere_stay_one_series() -> None:
     out, _ = run([member("a", date="2022-04-23"), member("b", date="2022-05-02")],
                  quantities=[quantity("a:q0", "evacuated", 100),

@@ -28,7 +28,8 @@ Evidence with one origin is one source, however many outlets carried it. Then:
 
 Figures about the same counted quantity at the same place form a **series** of dated
 points by source; a figure with no place joins the one place the same quantity has
-elsewhere in the story, else takes the story's main place (flagged as inferred).
+elsewhere in the story, else takes the story's main place (flagged as inferred); a figure
+dated more than a year before its article is history, not part of any series.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ from crosscheck.store.claims import StoryClaims
 
 __all__ = ["CLAIMS_VERSION", "ClaimConfig", "ClaimReport", "story_claims", "update_claims"]
 
-CLAIMS_VERSION = "1.2.0"
+CLAIMS_VERSION = "1.3.0"
 
 #: event status -> the mode of the proposition, and whether the evidence asserts or denies
 _MODALITY = {"reported": "happened", "claimed": "happened", "denied": "happened",
@@ -77,6 +78,8 @@ class ClaimConfig:
     statement_jaccard: float = 0.5
     statement_min_terms: int = 3
     statement_rare: int = 50  # a term in more statements of the story does not block
+    #: a figure dated more than this many days before its article is history, not news
+    history_days: int = 365
 
 
 @dataclass(slots=True)
@@ -247,6 +250,8 @@ def story_claims(story_id: str, inputs: dict[str, Any], *, config: ClaimConfig,
         group = (q["counted"], places.cluster(q["place"]))
         narrator = narrators[q["article_id"]]
         when = q["as_of"] or q["claimed_on"]
+        if _historical(when, narrator.date, config.history_days):
+            continue  # "14 people were killed on Oct. 14, 1920": background, not this story
         estimated = when is None and bool(members[q["article_id"]]["date_estimated"])
         ev = evidence_for(q["article_id"], q["statement_id"], "asserts", when, q["text"],
                           q["start"], q["end"])
@@ -583,6 +588,11 @@ def _day(value: str | None) -> date | None:
         return date(year, month, day)
     except (ValueError, IndexError):
         return None
+
+
+def _historical(when: str | None, published: str | None, days: int) -> bool:
+    then, now = _day(when), _day(published)
+    return then is not None and now is not None and (now - then).days > days
 
 
 def _unique_id(out: StoryClaims, claim_id: str) -> str:
