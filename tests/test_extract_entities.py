@@ -113,3 +113,35 @@ def test_side_words() -> None:
     assert side_of("Ukraine's air force") == "Ukraine"
     assert side_of("the UN refugee agency") == "international"
     assert side_of("a local resident") is None
+
+
+@pytest.mark.parametrize("text, place", [
+    ("Strikes overnight\nKHARKIV, Ukraine -- The regional governor said two people died.",
+     "KHARKIV"),
+    ("Strikes overnight\nVELYKA ZNAMIANKA, Ukraine (AP) — Shelling resumed at dawn.",
+     "VELYKA ZNAMIANKA"),
+    ("Strikes overnight\nODESA, March 3 (Reuters) - Drones hit the port.", "ODESA"),
+    ("TALLINN 2023-05-02\nThe minister said talks would resume.", "TALLINN"),
+])
+def test_the_dateline_names_a_place(nlp, text: str, place: str) -> None:
+    m = find(mentions(nlp, text), place)
+    assert m.type == "GPE"
+
+
+@pytest.mark.parametrize("text", ["SHELLING - officials count the damage\nThe town was quiet.",
+                                  "ARMY SAYS LINE HOLDS - governor\nThe line held."])
+def test_a_capitalised_headline_is_not_a_dateline(nlp, text: str) -> None:
+    heads = {"SHELLING", "ARMY SAYS LINE HOLDS", "ARMY SAYS LINE", "ARMY"}
+    assert not [m for m in mentions(nlp, text) if m.text in heads and m.type == "GPE"]
+
+
+def test_descriptor_words_are_not_part_of_an_organisation_name(nlp) -> None:
+    found = mentions(nlp, "Interfax news agency said the Promin union had called a strike.")
+    interfax = find(found, "Interfax")
+    assert interfax.end - interfax.start == len("Interfax")
+
+
+def test_a_detached_possessive_leaves_no_trailing_space(nlp) -> None:
+    text = "Olena Kravets 's convoy reached Sumy on Monday ."
+    m = find(mentions(nlp, text), "Olena Kravets")
+    assert text[m.start:m.end] == "Olena Kravets"

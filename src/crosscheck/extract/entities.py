@@ -271,6 +271,7 @@ def correct_entities(doc: Doc) -> None:
                     and fold(token.text) not in gaz.side_words and token.text not in _NOT_ORGS
                     and not _mostly_caps(doc[max(0, token.i - 3):token.i + 4])):
                 found.append(Span(doc, token.i, token.i + 1, label="ORG"))
+    found.extend(_datelines(doc, gaz))
     for _match_id, start, end in facilities(doc):
         if fold(doc[start].text) in gaz.side_words:
             continue  # "Russian steel plant" is not a name
@@ -325,6 +326,55 @@ def correct_entities(doc: Doc) -> None:
         if token.text in surnames and token.i not in covered and token.pos_ == "PROPN":
             found.append(Span(doc, token.i, token.i + 1, label="PERSON"))
     doc.ents = _consistent(doc, filter_spans(kept + found))
+
+
+_DATE_LINE = re.compile(r"(\d{4}-\d\d-\d\d|\d\d?/\d\d?(/\d{2,4})?|(Jan|Feb|Mar|Apr|May|Jun|Jul"
+                        r"|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?)\b")
+_DATELINE_MARKS = frozenset({"-", "--", "–", "—", "-–", "(", ":"})
+
+
+def _datelines(doc: Doc, gaz: Gazetteer) -> list[Span]:
+    """The place of a dateline, the capitals that open a wire story's first line ("KYIV,
+    Ukraine (AP) —", "KHARKIV, Ukraine --", "BUCHAREST 1996-08-30"): a place by convention,
+    resolved or not, when an agency credit, a dash or a date follows it."""
+    spans: list[Span] = []
+    for token in doc:
+        line_start = token.i == 0 or "\n" in doc[token.i - 1].whitespace_ or (
+            doc[token.i - 1].is_space and "\n" in doc[token.i - 1].text)
+        if not line_start or token.is_space:
+            continue
+        end = token.i
+        while end < len(doc) and end - token.i < 4 and _caps_word(doc[end]):
+            end += 1
+        if end == token.i or end >= len(doc) or doc[token.i].lower_ in STOP_WORDS - {"the"}:
+            continue
+        after = end
+        if doc[after].text == ",":  # "KHARKIV, Ukraine", "SANDSTONE, Minn.", "KYIV, March 3"
+            after += 1
+            while after < len(doc) and not _DATE_LINE.match(doc.text, doc[after].idx) and \
+                    after - end <= 4 and doc[after].text[:1].isupper():
+                after += 1
+        if after >= len(doc) or "\n" in doc[after - 1].whitespace_:
+            continue
+        follower = doc[after]
+        name = fold(doc[token.i:end].text)
+        if name in gaz.orgs:
+            continue  # "UNITED NATIONS (AP) —": the headquarters, named as the body
+        place = gaz.places.get(name)
+        dated = _DATE_LINE.match(doc.text, follower.idx) is not None or (
+            follower.text == "(" and after + 2 < len(doc) and doc[after + 2].text == ")")
+        # an unknown name needs the full form ("SANDSTONE, Minn. —") or a date or credit
+        # after it: "CRICKET - …" and "NATO SAYS …" open headlines, not datelines
+        known = place is not None or after > end + 1 or (dated and end - token.i <= 3)
+        if known and (follower.text in _DATELINE_MARKS or dated):
+            spans.append(Span(doc, token.i, end, label=place.label if place else "GPE"))
+    return spans
+
+
+def _caps_word(token: Token) -> bool:
+    letters = [ch for ch in token.text if ch.isalpha()]
+    return len(letters) >= 2 and all(ch.isupper() for ch in letters) and all(
+        ch.isalpha() or ch in "-'’." for ch in token.text)
 
 
 _CONSISTENT_LABELS = ("PERSON", "ORG", "GPE", "LOC")
@@ -454,6 +504,15 @@ def _clean_name(ent: Span) -> tuple[int, int, str]:
         if m and m.start() > 0:
             end -= len(m.group(0))
             text = text[: m.start()]
+    if ent.label_ in ("ORG", "PERSON"):
+        # names end in a capitalised word: "Interfax news agency", "the CFDT union"
+        words = [t for t in ent if not t.is_space]
+        while len(words) > 1 and words[-1].is_lower and words[-1].is_alpha:
+            words.pop()
+        last = words[-1]
+        if last.idx + len(last) < end:
+            end = last.idx + len(last)
+            text = ent.doc.text[start:end]
     if ent[0].lower_ == "the" and len(ent) > 1 and ent[1].idx < end:
         start = ent[1].idx
         text = ent.doc.text[start:end]
@@ -461,6 +520,9 @@ def _clean_name(ent: Span) -> tuple[int, int, str]:
     if m and len(text) > len(m.group(0)):
         end -= len(m.group(0))
         text = text[: -len(m.group(0))]
+        kept = text.rstrip()  # "Reagan 's" in tokenised text
+        end -= len(text) - len(kept)
+        text = kept
     return start, end, text
 
 

@@ -20,7 +20,7 @@ from crosscheck.records import Extraction
 __all__ = ["COMPONENTS", "EXTRACT_VERSION", "analyse_docs", "load_pipeline"]
 
 #: Bump when an extractor or its rule data changes: `process --reprocess` redoes older ones.
-EXTRACT_VERSION = "4.3.0"
+EXTRACT_VERSION = "4.4.0"
 
 #: crosscheck's components, in pipeline order.
 COMPONENTS = (
