@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql import Select
 
-from crosscheck.store import schema
+from crosscheck.store import filters, schema
 
 __all__ = [
     "Page",
@@ -52,15 +52,6 @@ _LIST_COLUMNS = [c for c in schema.articles.c if c.name not in ("raw", "offsets"
 class Page:
     items: list[dict[str, Any]]
     total: int
-
-
-def _like(value: str) -> str:
-    escaped = value.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def _contains(column: Any, value: str) -> Any:
-    return func.lower(column).like(_like(value), escape="\\")
 
 
 def _run(engine: Engine, stmt: Select[Any], limit: int, offset: int) -> Page:
@@ -199,7 +190,7 @@ def story_page(engine: Engine, *, q: str | None = None, since: str | None = None
         fts = _fts(dialect, q)
         matching = (select(sa.c.story_id).select_from(sa)
                     .join(a, a.c.id == sa.c.article_id).join(fts, _fts_join(dialect, fts)))
-        conditions.append(or_(st.c.id.in_(matching), _contains(st.c.label, q)))
+        conditions.append(or_(st.c.id.in_(matching), filters.contains(st.c.label, q)))
     if since:
         conditions.append(st.c.end >= since)
     if until:
@@ -215,13 +206,13 @@ def story_page(engine: Engine, *, q: str | None = None, since: str | None = None
         conditions.append(or_(st.c.id.in_(quoted), st.c.id.in_(named)))
     if place:
         named = (select(se.c.story_id).join(t, t.c.key == se.c.entity_key)
-                 .where(and_(t.c.type.in_(_PLACE_TYPES), _contains(t.c.name, place))))
+                 .where(and_(t.c.type.in_(_PLACE_TYPES), filters.contains(t.c.name, place))))
         located = (select(sa.c.story_id).join(ev, ev.c.article_id == sa.c.article_id)
-                   .where(_contains(ev.c.location_name, place)))
+                   .where(filters.contains(ev.c.location_name, place)))
         conditions.append(or_(st.c.id.in_(named), st.c.id.in_(located)))
     if entity:
         conditions.append(st.c.id.in_(select(se.c.story_id).join(t, t.c.key == se.c.entity_key)
-                                      .where(_contains(t.c.name, entity))))
+                                      .where(filters.contains(t.c.name, entity))))
     if conditions:
         stmt = stmt.where(and_(*conditions))
     stmt = stmt.order_by(st.c.end.desc().nulls_last(), st.c.articles.desc(), st.c.id)
@@ -235,59 +226,19 @@ def statement_page(engine: Engine, *, speaker: str | None = None, side: str | No
                    article: str | None = None, stance: str | None = None,
                    kind: str | None = None, speaker_key: str | None = None,
                    limit: int = 50, offset: int = 0) -> Page:
-    s, a = schema.statements, schema.articles
-    stmt = select(s, a.c.published, a.c.outlet).join(a, a.c.id == s.c.article_id)
-    conditions: list[Any] = []
-    if speaker:
-        conditions.append(or_(_contains(s.c.speaker_name, speaker),
-                              _contains(s.c.speaker_text, speaker)))
-    if side:
-        conditions.append(func.lower(s.c.speaker_side) == side.lower())
-    day = func.coalesce(s.c.date, a.c.published)
-    if since:
-        conditions.append(day >= since)
-    if until:
-        conditions.append(day <= until)
-    if article:
-        conditions.append(s.c.article_id.startswith(article, autoescape=True))
-    if stance:
-        conditions.append(s.c.stance == stance)
-    if kind:
-        conditions.append(s.c.kind == kind)
-    if speaker_key:
-        conditions.append(s.c.speaker_key == speaker_key)
-    if conditions:
-        stmt = stmt.where(and_(*conditions))
-    stmt = stmt.order_by(a.c.published.desc().nulls_last(), s.c.article_id, s.c.content_start,
-                         s.c.id)
-    return _run(engine, stmt, limit, offset)
+    stmt = filters.statement_select(speaker=speaker, side=side, since=since, until=until,
+                                    article=article, stance=stance, kind=kind,
+                                    speaker_key=speaker_key)
+    return _run(engine, stmt.order_by(schema.statements.c.id), limit, offset)
 
 
 def quantity_page(engine: Engine, *, speaker: str | None = None, counted: str | None = None,
                   since: str | None = None, until: str | None = None,
                   article: str | None = None, side: str | None = None, limit: int = 50,
                   offset: int = 0) -> Page:
-    q, a, s = schema.quantities, schema.articles, schema.statements
-    stmt = (select(q, a.c.published, a.c.outlet, s.c.speaker_side)
-            .join(a, a.c.id == q.c.article_id).outerjoin(s, s.c.id == q.c.statement_id))
-    conditions: list[Any] = []
-    if speaker:
-        conditions.append(_contains(q.c.speaker, speaker))
-    if counted:
-        conditions.append(q.c.counted == counted)
-    day = func.coalesce(q.c.as_of, q.c.claimed_on)
-    if since:
-        conditions.append(day >= since)
-    if until:
-        conditions.append(day <= until)
-    if article:
-        conditions.append(q.c.article_id.startswith(article, autoescape=True))
-    if side:
-        conditions.append(func.lower(s.c.speaker_side) == side.lower())
-    if conditions:
-        stmt = stmt.where(and_(*conditions))
-    stmt = stmt.order_by(day.desc().nulls_last(), q.c.article_id, q.c.start, q.c.id)
-    return _run(engine, stmt, limit, offset)
+    stmt = filters.quantity_select(speaker=speaker, counted=counted, since=since, until=until,
+                                   article=article, side=side)
+    return _run(engine, stmt.order_by(schema.quantities.c.id), limit, offset)
 
 
 def event_page(engine: Engine, *, event_type: str | None = None, actor: str | None = None,
@@ -298,38 +249,10 @@ def event_page(engine: Engine, *, event_type: str | None = None, actor: str | No
                offset: int = 0) -> Page:
     """Events; ``entity_key`` with ``role`` (``actor`` or ``target``) keeps the events of
     that entity in that role."""
-    ev, a = schema.events, schema.articles
-    stmt = select(ev, a.c.published, a.c.outlet, a.c.url, a.c.title).join(
-        a, a.c.id == ev.c.article_id)
-    conditions: list[Any] = []
-    if event_type:
-        conditions.append(or_(_contains(ev.c.event_type, event_type),
-                              _contains(ev.c.sub_event_type, event_type),
-                              _contains(ev.c.plover, event_type)))
-    if actor:
-        conditions.append(_contains(ev.c.actor_name, actor))
-    if side:
-        conditions.append(func.lower(ev.c.actor_side) == side.lower())
-    if place:
-        conditions.append(_contains(ev.c.location_name, place))
-    day = func.coalesce(ev.c.date, a.c.published)
-    if since:
-        conditions.append(day >= since)
-    if until:
-        conditions.append(day <= until)
-    if status:
-        conditions.append(ev.c.status == status)
-    if article:
-        conditions.append(ev.c.article_id.startswith(article, autoescape=True))
-    if located:
-        conditions.append(ev.c.lat.is_not(None))
-    if entity_key:
-        column = ev.c.target_key if role == "target" else ev.c.actor_key
-        conditions.append(column == entity_key)
-    if conditions:
-        stmt = stmt.where(and_(*conditions))
-    stmt = stmt.order_by(day.desc().nulls_last(), ev.c.article_id, ev.c.evidence_start, ev.c.id)
-    return _run(engine, stmt, limit, offset)
+    stmt = filters.event_select(event_type=event_type, actor=actor, side=side, place=place,
+                                since=since, until=until, status=status, article=article,
+                                located=located, entity_key=entity_key, role=role)
+    return _run(engine, stmt.order_by(schema.events.c.id), limit, offset)
 
 
 def entity_page(engine: Engine, *, type_: str | None = None, side: str | None = None,
@@ -337,33 +260,9 @@ def entity_page(engine: Engine, *, type_: str | None = None, side: str | None = 
                 speaker: str | None = None, since: str | None = None,
                 until: str | None = None, limit: int = 50, offset: int = 0) -> Page:
     """Entities, most mentioned first; ``q``: the name (or an alias) contains this."""
-    t, m, a, st = schema.entities, schema.mentions, schema.articles, schema.statements
-    stmt = select(t)
-    conditions: list[Any] = []
-    if speaker:
-        conditions.append(t.c.key.in_(select(st.c.speaker_key).where(
-            _contains(st.c.speaker_name, speaker))))
-    if since or until:
-        dated = select(m.c.entity_key).join(a, a.c.id == m.c.article_id)
-        if since:
-            dated = dated.where(a.c.published >= since)
-        if until:
-            dated = dated.where(a.c.published <= until)
-        conditions.append(t.c.key.in_(dated))
-    if type_:
-        conditions.append(t.c.type == type_.upper())
-    if side:
-        conditions.append(func.lower(t.c.side) == side.lower())
-    if q:
-        aliased = select(m.c.entity_key).where(_contains(m.c.text, q))
-        conditions.append(or_(_contains(t.c.name, q), t.c.key.in_(aliased)))
-    if article:
-        conditions.append(t.c.key.in_(select(m.c.entity_key).where(
-            m.c.article_id.startswith(article, autoescape=True))))
-    if conditions:
-        stmt = stmt.where(and_(*conditions))
-    stmt = stmt.order_by(t.c.mentions.desc(), t.c.key)
-    return _run(engine, stmt, limit, offset)
+    conditions = filters.entity_conditions(type_=type_, side=side, q=q, article=article,
+                                           speaker=speaker, since=since, until=until)
+    return _run(engine, filters.entity_select(conditions), limit, offset)
 
 
 # -- one entity -------------------------------------------------------------------------
@@ -388,13 +287,12 @@ def entity_detail(engine: Engine, key: str, *, limit: int = 50) -> dict[str, Any
             same.insert(0, canonical)
     out: dict[str, Any] = {"entity": entity, "canonical": canonical, "same_as": same}
     out["statements_by"] = statement_page(engine, speaker_key=key, limit=limit)
-    about = (select(s, a.c.published, a.c.outlet).join(a, a.c.id == s.c.article_id)
+    about = (filters.statement_select()
              .where(s.c.id.in_(select(s.c.id).join(m, m.c.article_id == s.c.article_id)
                                .where(and_(m.c.entity_key == key,
                                            m.c.start >= s.c.content_start,
                                            m.c.end <= s.c.content_end))))
-             .order_by(a.c.published.desc().nulls_last(), s.c.article_id, s.c.content_start,
-                       s.c.id))
+             .order_by(s.c.id))
     out["statements_about"] = _run(engine, about, limit, 0)
     mentions = (select(m, a.c.published, a.c.outlet, a.c.title).join(a, a.c.id == m.c.article_id)
                 .where(m.c.entity_key == key)
@@ -426,20 +324,8 @@ def _referenced(conn: Any, key: str) -> dict[str, Any] | None:
 def claim_count(engine: Engine, *, story_id: str | None = None, verdict: str | None = None,
                 kind: str | None = None, side: str | None = None) -> int:
     """How many claims ``Store.iter_claims`` yields for the same filters."""
-    c, ce = schema.claims, schema.claim_evidence
-    conditions: list[Any] = []
-    if story_id:
-        conditions.append(c.c.story_id == story_id)
-    if verdict:
-        conditions.append(c.c.verdict == verdict)
-    if kind:
-        conditions.append(c.c.kind == kind)
-    if side:
-        conditions.append(c.c.id.in_(select(ce.c.claim_id).where(
-            func.lower(ce.c.side) == side.lower())))
-    stmt = select(func.count()).select_from(c)
-    if conditions:
-        stmt = stmt.where(and_(*conditions))
+    stmt = (select(func.count()).select_from(schema.claims)
+            .where(*filters.claim_conditions(story_id=story_id, verdict=verdict, kind=kind,
+                                             side=side)))
     with engine.connect() as conn:
         return int(conn.scalar(stmt) or 0)
-

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import and_, delete, func, insert, or_, select
 
-from crosscheck.store import schema
+from crosscheck.store import filters, schema
 
 __all__ = ["ClaimsMixin", "StoryClaims"]
 
@@ -164,21 +164,10 @@ class ClaimsMixin:
         """Claims, contradictions first, then by weight; each with ``asserted_by`` and
         ``denied_by`` (the evidence rows, one per article and statement or event).
         ``side`` keeps claims with evidence from that side."""
-        c, ce = schema.claims, schema.claim_evidence
-        stmt = select(c)
-        conditions: list[Any] = []
-        if story_id:
-            conditions.append(c.c.story_id == story_id)
-        if verdict:
-            conditions.append(c.c.verdict == verdict)
-        if kind:
-            conditions.append(c.c.kind == kind)
-        if side:
-            conditions.append(c.c.id.in_(select(ce.c.claim_id).where(
-                func.lower(ce.c.side) == side.lower())))
-        if conditions:
-            stmt = stmt.where(and_(*conditions))
-        stmt = stmt.order_by((c.c.verdict != "contradiction"), c.c.weight.desc(), c.c.id)
+        ce = schema.claim_evidence
+        stmt = filters.claim_select(filters.claim_conditions(story_id=story_id,
+                                                             verdict=verdict, kind=kind,
+                                                             side=side))
         if limit:
             stmt = stmt.limit(limit)
         if offset:
@@ -202,10 +191,8 @@ class ClaimsMixin:
         yield from rows
 
     def count_claims(self, *, verdict: str | None = None) -> int:
-        c = schema.claims
-        stmt = select(func.count()).select_from(c)
-        if verdict:
-            stmt = stmt.where(c.c.verdict == verdict)
+        stmt = (select(func.count()).select_from(schema.claims)
+                .where(*filters.claim_conditions(verdict=verdict)))
         with self.engine.connect() as conn:
             return int(conn.scalar(stmt) or 0)
 

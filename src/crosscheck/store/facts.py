@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Engine, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Engine, delete, func, insert, or_, select, update
+from sqlalchemy.sql import Select
 
 from crosscheck.records import Event, Extraction, Participant
-from crosscheck.store import schema
+from crosscheck.store import filters, schema
 
 __all__ = ["FactsMixin"]
 
@@ -192,65 +193,17 @@ class FactsMixin:
                         article: str | None = None, stance: str | None = None,
                         kind: str | None = None, limit: int | None = None
                         ) -> Iterator[dict[str, Any]]:
-        s, a = schema.statements, schema.articles
-        stmt = select(s, a.c.published, a.c.outlet).join(a, a.c.id == s.c.article_id)
-        conditions: list[Any] = []
-        if speaker:
-            like = f"%{speaker.lower()}%"
-            conditions.append(or_(func.lower(s.c.speaker_name).like(like),
-                                  func.lower(s.c.speaker_text).like(like)))
-        if side:
-            conditions.append(func.lower(s.c.speaker_side) == side.lower())
-        if since:
-            conditions.append(func.coalesce(s.c.date, a.c.published) >= since)
-        if until:
-            conditions.append(func.coalesce(s.c.date, a.c.published) <= until)
-        if article:
-            conditions.append(s.c.article_id.startswith(article, autoescape=True))
-        if stance:
-            conditions.append(s.c.stance == stance)
-        if kind:
-            conditions.append(s.c.kind == kind)
-        if conditions:
-            stmt = stmt.where(and_(*conditions))
-        stmt = stmt.order_by(a.c.published.desc().nulls_last(), s.c.article_id,
-                             s.c.content_start)
-        if limit:
-            stmt = stmt.limit(limit)
-        with self.engine.connect() as conn:
-            for row in conn.execute(stmt):
-                yield dict(row._mapping)
+        stmt = filters.statement_select(speaker=speaker, side=side, since=since, until=until,
+                                        article=article, stance=stance, kind=kind)
+        yield from self._rows(stmt, limit)
 
     def iter_quantities(self, *, speaker: str | None = None, counted: str | None = None,
                         since: str | None = None, until: str | None = None,
                         article: str | None = None, side: str | None = None,
                         limit: int | None = None) -> Iterator[dict[str, Any]]:
-        q, a, s = schema.quantities, schema.articles, schema.statements
-        stmt = (select(q, a.c.published, a.c.outlet, s.c.speaker_side)
-                .join(a, a.c.id == q.c.article_id)
-                .outerjoin(s, s.c.id == q.c.statement_id))
-        conditions: list[Any] = []
-        if speaker:
-            conditions.append(func.lower(q.c.speaker).like(f"%{speaker.lower()}%"))
-        if counted:
-            conditions.append(q.c.counted == counted)
-        if since:
-            conditions.append(func.coalesce(q.c.as_of, q.c.claimed_on) >= since)
-        if until:
-            conditions.append(func.coalesce(q.c.as_of, q.c.claimed_on) <= until)
-        if article:
-            conditions.append(q.c.article_id.startswith(article, autoescape=True))
-        if side:
-            conditions.append(func.lower(s.c.speaker_side) == side.lower())
-        if conditions:
-            stmt = stmt.where(and_(*conditions))
-        stmt = stmt.order_by(func.coalesce(q.c.as_of, q.c.claimed_on).desc().nulls_last(),
-                             q.c.article_id, q.c.start)
-        if limit:
-            stmt = stmt.limit(limit)
-        with self.engine.connect() as conn:
-            for row in conn.execute(stmt):
-                yield dict(row._mapping)
+        stmt = filters.quantity_select(speaker=speaker, counted=counted, since=since,
+                                       until=until, article=article, side=side)
+        yield from self._rows(stmt, limit)
 
     def iter_entities(self, *, type_: str | None = None, side: str | None = None,
                       name: str | None = None, article: str | None = None,
@@ -262,45 +215,16 @@ class FactsMixin:
         in that range. ``linked``: corpus-wide entities (one per canonical key of
         ``entity_links``, aggregating every linked key) kept when any of their keys
         matches; otherwise one row per extracted entity key."""
-        t, m, a, st = schema.entities, schema.mentions, schema.articles, schema.statements
-        stmt = select(t)
-        conditions: list[Any] = []
-        if speaker:
-            conditions.append(t.c.key.in_(select(st.c.speaker_key).where(
-                func.lower(st.c.speaker_name).like(f"%{speaker.lower()}%"))))
-        if since or until:
-            dated = select(m.c.entity_key).join(a, a.c.id == m.c.article_id)
-            if since:
-                dated = dated.where(a.c.published >= since)
-            if until:
-                dated = dated.where(a.c.published <= until)
-            conditions.append(t.c.key.in_(dated))
-        if type_:
-            conditions.append(t.c.type == type_.upper())
-        if side:
-            conditions.append(func.lower(t.c.side) == side.lower())
-        if name:
-            conditions.append(func.lower(t.c.name).like(f"%{name.lower()}%"))
-        if article:
-            conditions.append(t.c.key.in_(select(m.c.entity_key).where(
-                m.c.article_id.startswith(article, autoescape=True))))
+        conditions = filters.entity_conditions(type_=type_, side=side, name=name,
+                                               article=article, speaker=speaker, since=since,
+                                               until=until)
         if linked:
-            from typing import cast
-
             from crosscheck.store.entity_links import EntityLinksMixin
 
             yield from cast(EntityLinksMixin, self).iter_linked_entities(conditions,
                                                                          limit=limit)
             return
-        if conditions:
-            stmt = stmt.where(and_(*conditions))
-        stmt = stmt.order_by(t.c.mentions.desc(), t.c.key)
-        if limit:
-            stmt = stmt.limit(limit)
-        with self.engine.connect() as conn:
-            for row in conn.execute(stmt):
-                yield dict(row._mapping)
-
+        yield from self._rows(filters.entity_select(conditions), limit)
 
     def iter_events(self, *, event_type: str | None = None, actor: str | None = None,
                     side: str | None = None, place: str | None = None,
@@ -310,35 +234,12 @@ class FactsMixin:
                     ) -> Iterator[dict[str, Any]]:
         """Events with their article's outlet, URL and date. ``event_type`` matches the
         ACLED event type, sub-event type or PLOVER type (case-insensitive, substring)."""
-        ev, a = schema.events, schema.articles
-        stmt = select(ev, a.c.published, a.c.outlet, a.c.url, a.c.title).join(
-            a, a.c.id == ev.c.article_id)
-        conditions: list[Any] = []
-        if event_type:
-            like = f"%{event_type.lower()}%"
-            conditions.append(or_(func.lower(ev.c.event_type).like(like),
-                                  func.lower(ev.c.sub_event_type).like(like),
-                                  func.lower(ev.c.plover).like(like)))
-        if actor:
-            conditions.append(func.lower(ev.c.actor_name).like(f"%{actor.lower()}%"))
-        if side:
-            conditions.append(func.lower(ev.c.actor_side) == side.lower())
-        if place:
-            conditions.append(func.lower(ev.c.location_name).like(f"%{place.lower()}%"))
-        day = func.coalesce(ev.c.date, a.c.published)
-        if since:
-            conditions.append(day >= since)
-        if until:
-            conditions.append(day <= until)
-        if status:
-            conditions.append(ev.c.status == status)
-        if article:
-            conditions.append(ev.c.article_id.startswith(article, autoescape=True))
-        if located:
-            conditions.append(ev.c.lat.is_not(None))
-        if conditions:
-            stmt = stmt.where(and_(*conditions))
-        stmt = stmt.order_by(day.desc().nulls_last(), ev.c.article_id, ev.c.evidence_start)
+        stmt = filters.event_select(event_type=event_type, actor=actor, side=side,
+                                    place=place, since=since, until=until, status=status,
+                                    article=article, located=located)
+        yield from self._rows(stmt, limit)
+
+    def _rows(self, stmt: Select[Any], limit: int | None) -> Iterator[dict[str, Any]]:
         if limit:
             stmt = stmt.limit(limit)
         with self.engine.connect() as conn:
