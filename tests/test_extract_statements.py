@@ -235,3 +235,51 @@ def test_elliptic_cue_keeps_the_running_speaker(nlp) -> None:
     s = one(found, "road would reopen")
     assert s.speaker is not None and s.speaker.name == "Ivan Fedorenko"
     assert "speaker.implicit" in s.rules
+
+
+def test_a_word_inside_the_quote_is_never_its_speaker(nlp) -> None:
+    s = one(statements(nlp, "Investigators visited the market on Tuesday.\n“I will make one "
+                            "promise to you: We will find who did this,” Kherson police chief "
+                            "Andriy Bondar said Monday."), "one promise")
+    assert s.speaker is not None and s.speaker.name == "Andriy Bondar"
+    assert s.speaker.text.endswith("Andriy Bondar")
+
+
+def test_a_quote_signed_with_a_dash(nlp) -> None:
+    found = statements(nlp, "Residents of Mykolaiv spoke after the strike.\n“Nobody slept, "
+                            "the whole building was shaking.” ― Iryna Koval\n“We have had no "
+                            "water for three days now.” — Oleksandr Hnatiuk, a pensioner")
+    assert one(found, "Nobody slept").speaker.name == "Iryna Koval"
+    assert one(found, "no water").speaker.name == "Oleksandr Hnatiuk"
+
+
+def test_an_inverted_lead_before_the_quote(nlp) -> None:
+    found = statements(nlp, "The talks ended without a deal. Said Halyna Moroz, a deputy "
+                            "minister: “We expected nothing more from this round.”")
+    s = one(found, "expected nothing")
+    assert s.speaker is not None and s.speaker.name == "Halyna Moroz"
+    assert s.cue is not None and s.cue.text == "Said"
+
+
+def test_a_cue_inside_another_quote_does_not_speak_for_this_one(nlp) -> None:
+    found = statements(nlp, "The singer performed for the troops.\n“Keep your heads down "
+                            "tonight,” Marta sings to the soldiers before telling them, “I "
+                            "just want to know you will come home.”")
+    for s in found:
+        if "heads down" in s.content.text and s.speaker is not None:
+            assert s.speaker.text != "I"
+
+
+def test_a_capitalised_word_between_quote_and_cue_is_a_name_even_if_tagged_a_verb(nlp) -> None:
+    from spacy.tokens import Doc
+
+    from crosscheck.extract.statements import _speaker_between, find_quotes
+
+    words = ["“", "We", "will", "rebuild", ",", "”", "Kherson", "police", "Chief", "Andriy",
+             "Bondar", "said", "."]
+    spaces = [False, True, True, False, False, True, True, True, True, True, True, False, False]
+    pos = ["PUNCT", "PRON", "AUX", "VERB", "PUNCT", "PUNCT", "VERB", "NOUN", "PROPN", "PROPN",
+           "PROPN", "VERB", "PUNCT"]  # the tagger's mistake: "Kherson" as a verb
+    doc = Doc(nlp.vocab, words=words, spaces=spaces, pos=pos)
+    span = _speaker_between(doc[11], find_quotes(doc.text))
+    assert span is not None and doc.text[span[0]:span[1]] == "Kherson police Chief Andriy Bondar"

@@ -315,7 +315,17 @@ def _verb_candidates(sent: SpacySpan, quotes: Sequence[tuple[int, int]],
                 cue_end = child.idx + len(child)
         candidate = _Candidate((token.idx, cue_end), (start, end), subject, rule,
                                _stance(lemma, text[start:end], cues))
-        if subject is not None and _is_interlocutor(subject):
+        if subject is not None and quote is not None and quote[0] < subject.idx < quote[1]:
+            # the parse took a word of the quote as the cue's subject ("“… to you: We will
+            # …,” the chief said"): whoever speaks, it is not someone inside the quote
+            candidate.subject = None
+            for child in token.children:
+                if child.dep_ in ("nsubj", "dobj", "attr") and child.pos_ in (
+                        "PROPN", "NOUN") and child.ent_type_ not in ("DATE", "TIME") \
+                        and not _inside(child.idx, [quote]):
+                    candidate.subject = child  # "“…,” said Jordan": the inverted subject
+                    break
+        elif subject is not None and _is_interlocutor(subject):
             candidate.subject, candidate.interlocutor = None, True
         elif subject is None and token.i > sent.start and token.nbor(-1).dep_ == "pobj":
             candidate.interlocutor = True  # "In a call with X said: …" (X is no subject)
@@ -364,9 +374,13 @@ def _speaker_between(verb: Token, quotes: Sequence[tuple[int, int]]
             continue
         tokens = [t for t in doc[verb.i - 12 if verb.i > 12 else 0:verb.i]
                   if t.idx >= q_end and not t.is_punct]
-        if not tokens or len(tokens) > 12 or any(t.pos_ in ("VERB", "AUX") for t in tokens):
+        # a capitalised word here is a name, whatever the tagger says ("“…,” Tulsa police
+        # Chief X said" tags "Tulsa" a verb)
+        if not tokens or len(tokens) > 12 or any(t.pos_ in ("VERB", "AUX") and not t.is_title
+                                                 for t in tokens):
             continue
-        if tokens[0].pos_ not in ("DET", "PROPN", "NOUN", "PRON", "ADJ", "NUM") \
+        if (tokens[0].pos_ not in ("DET", "PROPN", "NOUN", "PRON", "ADJ", "NUM")
+                and not tokens[0].is_title) \
                 or tokens[-1].pos_ in ("CCONJ", "ADP", "ADV", "SCONJ"):
             continue  # "”, often in his campaign, and criticized": narration, not a name
         if not any(t.pos_ in ("NOUN", "PROPN", "PRON") for t in tokens):
@@ -776,7 +790,28 @@ def _orphan_quotes(doc: Doc, quotes: Sequence[tuple[int, int]],
         if not sentences:
             continue
         stance = _stance("", doc.text[start:end], cues)
-        speaker_verb = _sentence_cue(sentences, q_start, q_end, cues)
+        lead = _INVERTED_LEAD.search(doc.text, max(0, q_start - 90), q_start)
+        if lead is not None:
+            # "Said Ellis: “…”": the inverted cue before the quote, its subject after it
+            found.append(Statement(
+                kind="direct", stance=stance, content=Span(doc.text[start:end], start, end),
+                cue=Span(lead.group(1), lead.start(1), lead.end(1)),
+                speaker=_speaker_from_span(doc, lead.start(2), lead.end(2), mentions),
+                channel=_channel(sentences[0].text, cues), rules=("quote.inverted_lead",)))
+            continue
+        credit = _CREDIT.match(doc.text, q_end)
+        if credit is not None and credit.group(1) not in cues.not_speakers:
+            # "“…” ― Veronica Cruz": a quote signed with a dash, as in pull quotes, vox
+            # pops and epigraphs
+            found.append(Statement(
+                kind="direct", stance=stance, content=Span(doc.text[start:end], start, end),
+                cue=Span(doc.text[credit.start(0):credit.start(1)].strip(),
+                         credit.start(0) + len(credit.group(0)) - len(credit.group(0).lstrip()),
+                         credit.start(1)),
+                speaker=_speaker_from_span(doc, credit.start(1), credit.end(1), mentions),
+                rules=("quote.dash_credit",)))
+            continue
+        speaker_verb = _sentence_cue(sentences, q_start, q_end, cues, quotes)
         if speaker_verb is not None:
             verb, subject = speaker_verb
             history = [s for s in ordered if s.content.end <= start]
@@ -805,13 +840,23 @@ def _orphan_quotes(doc: Doc, quotes: Sequence[tuple[int, int]],
     return found
 
 
-def _sentence_cue(sentences: list[SpacySpan], q_start: int, q_end: int, cues: Cues
-                  ) -> tuple[Token, Token] | None:
-    """The cue verb with a subject nearest to a quote, in the quote's sentences, outside it."""
+_INVERTED_LEAD = re.compile(
+    r"(?:^|(?<=[.!?”\n])\s*)\b(Said|Says|Added|Adds|Asked|Explained|Wrote|Writes|Recalled)"
+    r"\s+((?:the\s+|a\s+)?[A-Z][^:,;.!?“”\"\n]{1,60}?)(?:,[^:;.!?“”\"\n]{1,60})?\s*[:,]\s*$",
+    re.MULTILINE)
+_CREDIT = re.compile(r"[ \t]*[―—–-]{1,2}[ \t]*([A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,4})"
+                     r"(?=[ \t]*(?:,[^\n]{0,80})?[ \t]*(?:\n|$))")
+
+
+def _sentence_cue(sentences: list[SpacySpan], q_start: int, q_end: int, cues: Cues,
+                  quotes: Sequence[tuple[int, int]] = ()) -> tuple[Token, Token] | None:
+    """The cue verb with a subject nearest to a quote, in the quote's sentences, outside it
+    and outside any other quote."""
     best = None
     for sent in sentences:
         for token in sent:
-            if q_start <= token.idx < q_end or token.pos_ not in ("VERB", "AUX"):
+            if q_start <= token.idx < q_end or token.pos_ not in ("VERB", "AUX") \
+                    or _inside(token.idx, quotes):
                 continue
             if token.lemma_.lower() not in cues.speech:
                 continue
