@@ -145,3 +145,11 @@ def test_a_detached_possessive_leaves_no_trailing_space(nlp) -> None:
     text = "Olena Kravets 's convoy reached Sumy on Monday ."
     m = find(mentions(nlp, text), "Olena Kravets")
     assert text[m.start:m.end] == "Olena Kravets"
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Le Matin newspaper, quoting witnesses, said two people died.", "Le Matin"),
+    ("The claim was printed by the daily Zycie Warszawy on Saturday.", "Zycie Warszawy"),
+])
+def test_a_media_noun_makes_a_name_an_organisation(nlp, text: str, name: str) -> None:
+    assert find(mentions(nlp, text), name).type == "ORG"

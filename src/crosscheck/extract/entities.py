@@ -297,6 +297,9 @@ def correct_entities(doc: Doc) -> None:
         elif (ent.label_ in ("GPE", "ORG", "LOC") and key in gaz.side_words
               and key not in gaz.places and key not in gaz.orgs):
             ent = Span(doc, ent.start, ent.end, label="NORP")  # "Ukrainian", "Russians"
+        elif ent.label_ in ("PERSON", "GPE", "NORP", "ORG") and key not in gaz.people \
+                and key not in gaz.places and _names_an_outlet_or_firm(ent, person_words):
+            ent = Span(doc, ent.start, ent.end, label="ORG")  # "the daily Zycie Warszawy"
         elif ent.label_ == "ORG" and key not in gaz.orgs and _looks_like_person(ent,
                                                                                  person_words):
             ent = Span(doc, ent.start, ent.end, label="PERSON")
@@ -442,6 +445,36 @@ _ORG_WORDS = frozenset({
 _SLAVIC_SURNAME = re.compile(
     r"(enko|chenko|ko|uk|yuk|chuk|ov|ova|ev|eva|yov|in|ina|sky|skyi|skiy|ska|skaya|ych|vich|"
     r"ich|yan|dze|shvili|ski|yk)$", re.IGNORECASE)
+
+
+_MEDIA_NOUNS = frozenset({"newspaper", "daily", "weekly", "agency", "magazine", "tabloid",
+                          "broadcaster", "channel", "radio", "television", "tv", "website",
+                          "outlet", "newsletter"})
+_FIRM_ROLES = frozenset({"chairman", "chairwoman", "ceo", "shareholders", "shares",
+                         "subsidiary", "board"})
+
+
+def _names_an_outlet_or_firm(ent: Span, person_words: set[str]) -> bool:
+    """A name the NER took for a person or place that a media noun or a company role
+    beside it shows to be an organisation: "Le Matin newspaper", "the daily Zycie
+    Warszawy", "Pirelli chairman Marco Provera"."""
+    doc = ent.doc
+    after = doc[ent.end] if ent.end < len(doc) else None
+    before = doc[ent.start - 1] if ent.start > 0 else None
+    if after is not None and after.lower_ == "news" and ent.end + 1 < len(doc):
+        after = doc[ent.end + 1]
+    if any(fold(t.text) in person_words and ent.label_ != "PERSON" for t in ent):
+        return False
+    if after is not None and after.lower_ in _MEDIA_NOUNS and after.is_lower:
+        return True
+    if before is not None and before.lower_ in _MEDIA_NOUNS - {"agency", "channel", "outlet"} \
+            and before.is_lower and ent.start > 1 and doc[ent.start - 2].lower_ == "the":
+        return True
+    if after is not None and after.lower_ in _FIRM_ROLES and after.is_lower and len(ent) == 1:
+        named = any(e.label_ == "PERSON" and len(e) > 1 and e[-1].text == ent.text
+                    for e in doc.ents)
+        return not named  # "Pirelli chairman", "Magna shares"; not "Adam Smith" … "Smith board"
+    return False
 
 
 def _looks_like_person(ent: Span, person_words: set[str]) -> bool:
