@@ -153,3 +153,10 @@ def test_a_detached_possessive_leaves_no_trailing_space(nlp) -> None:
 ])
 def test_a_media_noun_makes_a_name_an_organisation(nlp, text: str, name: str) -> None:
     assert find(mentions(nlp, text), name).type == "ORG"
+
+
+def test_a_surname_alone_is_the_person_the_article_named(nlp) -> None:
+    text = ("Colonel Andriy Lebedenko commands the brigade. Lebedenko , whom the president "
+            "appointed in May , said the line held.")
+    found = [m for m in mentions(nlp, text) if m.text == "Lebedenko"]
+    assert found and all(m.type == "PERSON" for m in found)

@@ -281,11 +281,17 @@ def correct_entities(doc: Doc) -> None:
     # a city name inside a person's name is a given name ("Vladimir", "Volodymyr")
     found = [span for span in found if span.label_ != "GPE" or not any(
         p.start <= span.start and span.end <= p.end and len(p) > len(span) for p in persons)]
+    full_surnames = {p[-1].text for p in persons if len(p) > 1}
     kept: list[Span] = []
     for ent in doc.ents:
         key = fold(ent.text)
         place = gaz.places.get(key)
-        if (ent.label_ in ("ORG", "PERSON") and place is not None and key not in gaz.orgs
+        if (ent.label_ in ("GPE", "LOC") and len(ent) == 1 and ent.text in full_surnames
+                and (place is None or place.kind == "city") and not _locative(ent)):
+            # "… Bill Clinton … Clinton's fortunes": the surname of a person the article
+            # names, not the town of the same name
+            ent = Span(doc, ent.start, ent.end, label="PERSON")
+        elif (ent.label_ in ("ORG", "PERSON") and place is not None and key not in gaz.orgs
                 and key not in gaz.side_words and ent.text[:1].isupper()
                 and (place.kind != "city" or place.country in _WAR_REGION or _locative(ent))):
             # a city name tagged as an organisation is a place where the war is, or after
@@ -326,7 +332,9 @@ def correct_entities(doc: Doc) -> None:
                 and e[-1].text[:1].isupper() and len(e[-1].text) > 2}
     covered = {i for e in kept + found for i in range(e.start, e.end)}
     for token in doc:
-        if token.text in surnames and token.i not in covered and token.pos_ == "PROPN":
+        if token.text in surnames and token.i not in covered and not token.is_stop and (
+                token.pos_ == "PROPN" or (token.is_title and token.pos_ in ("NOUN", "VERB", "ADJ")
+                                          and fold(token.text) not in gaz.places)):
             found.append(Span(doc, token.i, token.i + 1, label="PERSON"))
     doc.ents = _consistent(doc, filter_spans(kept + found))
 
