@@ -237,3 +237,11 @@ def test_golden_undated_article(seed_quantities: list[list[Quantity]]) -> None:
     trapped = one(got, "a few hundred civilians")
     assert (trapped.qualifier, trapped.counted, trapped.value) == ("a few", "civilians", None)
     assert all(q.as_of is None for q in got)
+
+
+def test_a_date_that_names_a_thing_is_not_the_figures_date(nlp: Language) -> None:
+    got = found(nlp, "The region has 15 reactors, all built before the 1986 Chernobyl "
+                     "disaster.")
+    assert one(got, "15").as_of is None
+    got = found(nlp, "About 300 soldiers were captured on March 3 near the 2014 front line.")
+    assert one(got, "300").as_of == "2022-03-03"

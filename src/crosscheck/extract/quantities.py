@@ -608,6 +608,18 @@ def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(s < end and start < e for s, e in spans)
 
 
+def _dates_a_thing(doc: Doc, date: DateMention) -> bool:
+    """A date that modifies a noun ("the 1986 disaster", "the 2014 annexation", "last year's
+    offensive") dates that thing, not the figures of its sentence."""
+    span = doc.char_span(date.start, date.end, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    root = span.root
+    head = root.head
+    return root.dep_ in ("compound", "amod", "nummod", "nmod", "poss") and head.i != root.i \
+        and head.pos_ in ("NOUN", "PROPN") and not span.start <= head.i < span.end
+
+
 def find_quantities(doc: Doc, dates: list[DateMention]) -> list[Quantity]:
     """Every numeric claim of ``doc`` (see the module doc for the conventions)."""
     r = _rules()
@@ -669,7 +681,8 @@ def find_quantities(doc: Doc, dates: list[DateMention]) -> list[Quantity]:
         if place_rule:
             rules.append(place_rule)
         in_sentence = [d for d in date_spans if sent_chars[sent] <= d.start < sent_ends[sent]
-                       and not text[max(0, d.start - 7):d.start].lower().strip().endswith("since")]
+                       and not text[max(0, d.start - 7):d.start].lower().strip().endswith("since")
+                       and not _dates_a_thing(doc, d)]
         as_of = None
         if in_sentence:
             nearest = min(in_sentence,
