@@ -142,6 +142,12 @@ def test_channel_and_date(nlp) -> None:
     ("Governor Melnyk: evacuation of Snihurivka complete", "Governor Melnyk",
      "evacuation of Snihurivka"),
     ("Kremlin says talks stalled", "Kremlin", "talks stalled"),
+    ("Two killed in shelling of Nikopol, governor says", "governor", "Two killed"),
+    ("Kherson: bridge closed to traffic, military administration said",
+     "military administration", "bridge closed"),
+    ("Russia-Ukraine war: Zelensky: we will not cede the south", "Zelensky", "not cede"),
+    ("Russian defence ministry: 40 drones downed over Belgorod", "defence ministry",
+     "40 drones"),
 ])
 def test_headline_attribution(nlp, title: str, speaker_fragment: str,
                               content_fragment: str) -> None:
@@ -155,6 +161,9 @@ def test_headline_attribution(nlp, title: str, speaker_fragment: str,
     "Shelling of Kharkiv: 4 dead, 30 wounded",
     "Losses of the occupiers: 120 more soldiers in a day",
     "Russia kills children: 412 dead since February",
+    "Ukraine war: bridge to Crimea closed again",
+    "Bucha massacre: new graves found near the church",
+    "Kherson: power restored in three districts",
 ])
 def test_a_topic_before_a_headline_colon_is_no_speaker(nlp, title: str) -> None:
     found = statements(nlp, "The body of the article follows here.", title=title)

@@ -43,7 +43,10 @@ _NEGATIONS = re.compile(
     r"(is|was|are|were) (not true|false|fake|a lie|groundless|baseless)|"
     r"did not (happen|take place)|nothing of the kind)\b", re.IGNORECASE)
 _DASH_TAIL = re.compile(r"\s[–—-]\s+([^–—-]{2,80})$")
-_COLON_HEAD = re.compile(r"^([^:]{2,60}):\s+\S")
+_SAYS_TAIL = re.compile(r",\s+((?:the\s+|a\s+)?[^,:]{2,60}?)\s+(says|said|claims|claimed|reports|"
+                        r"reported|warns|warned|confirms|confirmed|denies|denied|insists)"
+                        r"\s*[.!]?\s*$", re.IGNORECASE)
+_COLON_HEAD = re.compile(r"([^:]{2,60}):\s+\S")  # anchored by match() at its start
 
 
 @dataclass(slots=True, frozen=True)
@@ -472,38 +475,75 @@ def _headline(doc: Doc, mentions: Sequence[Mention], cues: Cues) -> _Candidate |
                               _stance("", first[: m.start()], cues), kind="headline")
             cand.speaker_span = (m.start(1), m.start(1) + len(tail))
             return cand
-    m = _COLON_HEAD.match(first)
-    if m:
+    m = _SAYS_TAIL.search(first)
+    if m and len(m.group(1).split()) <= 6:
+        # "Two killed in shelling, governor says": the wire's closing credit
+        body_start = 0
+        colon = _COLON_HEAD.match(first)
+        if colon is not None and colon.end(1) < m.start() and not _speaker_head(
+                doc, mentions, 0, colon.end(1), gaz_roles):
+            body_start = colon.end(1) + 1  # "Kherson: …": the topic stays out
+        content = _trim(doc.text, body_start, m.start())
+        verb = m.group(2).lower()
+        cand = _Candidate((m.start(2), m.end(2)), content, None, "headline.says",
+                          "denies" if verb.startswith("den") else _stance(
+                              "", first[content[0]:content[1]], cues), kind="headline")
+        cand.speaker_span = (m.start(1), m.end(1))
+        return cand
+    offset = 0
+    for _ in range(2):  # "Russia-Ukraine war: Zelensky: …": a topic, then the speaker
+        m = _COLON_HEAD.match(first, offset)
+        if m is None:
+            break
         head_text = m.group(1)
-        if len(head_text.split()) <= 5 and _speaker_head(doc, mentions, m.end(1), gaz_roles):
+        if len(head_text.split()) <= 5 and _speaker_head(doc, mentions, m.start(1), m.end(1),
+                                                         gaz_roles):
             content = _trim(doc.text, m.end(1) + 1, len(first))
             cand = _Candidate((m.end(1), m.end(1) + 1), content, None, "headline.colon",
                               _stance("", first[m.end(1):], cues), kind="headline")
-            cand.speaker_span = (0, m.end(1))
+            cand.speaker_span = (m.start(1), m.end(1))
             return cand
+        offset = m.end(1) + 1
+        while offset < len(first) and first[offset].isspace():
+            offset += 1
     return None
 
 
+#: Head nouns of bodies that speak in headlines ("Russian defence ministry: …").
+_SPEAKING_BODIES = frozenset({"ministry", "government", "army", "command", "staff", "police",
+                              "office", "administration", "council", "military", "forces",
+                              "kremlin", "presidency", "parliament", "agency", "service",
+                              "committee", "commission", "spokesman", "spokeswoman",
+                              "spokesperson", "officials", "sources"})
 _HEAD_PREPOSITION = re.compile(r"\s(?:of|in|on|at|near|over|for|from|to|by)\s", re.I)
 _SPEAKER_TYPES = ("PERSON", "ORG", "NORP", "GPE")
 
 
-def _speaker_head(doc: Doc, mentions: Sequence[Mention], end: int,
+def _speaker_head(doc: Doc, mentions: Sequence[Mention], start: int, end: int,
                   roles: re.Pattern[str]) -> bool:
     """Whether the words before a headline's colon name who speaks ("Zelensky:", "Regional
     governor:", "Head of the Kharkiv administration:") rather than a topic ("Shelling of
-    Kharkiv:", "Losses of Ukraine:", "Russia kills children:")."""
-    head = doc.text[:end]
-    if any(t.pos_ in ("VERB", "AUX") for t in doc.char_span(0, end, alignment_mode="expand")
-           or ()):
+    Kharkiv:", "Losses of Ukraine:", "Russia kills children:", "Ukraine war:", "Kherson:")."""
+    head = doc.text[start:end]
+    tokens = doc.char_span(start, end, alignment_mode="expand") or ()
+    if any(t.pos_ in ("VERB", "AUX") for t in tokens):
         return False
-    found = [x for x in _mentions_in(mentions, 0, end) if x.type in _SPEAKER_TYPES]
+    found = [x for x in _mentions_in(mentions, start, end) if x.type in _SPEAKER_TYPES]
     prep = _HEAD_PREPOSITION.search(head)
     if prep is not None:  # "X of Y": X must be the speaker (a role, or a name)
         before = head[:prep.start()]
         return bool(roles.search(before.lower())
-                    or any(x.start < prep.start() and x.type != "GPE" for x in found))
-    return bool(found or roles.search(head.lower()))
+                    or any(x.start < start + prep.start() and x.type != "GPE" for x in found))
+    # the head noun, its last word, names the speaker: "Zelensky", "Regional governor",
+    # "Kremlin" — not "Ukraine war" or "Bucha massacre"; a place alone is a topic
+    words = [t for t in tokens if not t.is_punct]
+    if not words:
+        return False
+    last = words[-1]
+    if roles.fullmatch(last.lower_) or roles.fullmatch(last.lower_.rstrip("s")) \
+            or last.lower_ in _SPEAKING_BODIES:
+        return True
+    return any(x.type != "GPE" and x.start <= last.idx < x.end for x in found)
 
 
 @lru_cache(maxsize=1)
