@@ -292,3 +292,12 @@ def test_a_capitalised_word_between_quote_and_cue_is_a_name_even_if_tagged_a_ver
     doc = Doc(nlp.vocab, words=words, spaces=spaces, pos=pos)
     span = _speaker_between(doc[11], find_quotes(doc.text))
     assert span is not None and doc.text[span[0]:span[1]] == "Kherson police Chief Andriy Bondar"
+
+
+def test_a_document_quoted_with_reads(nlp) -> None:
+    found = statements(nlp, "Villagers sent a petition to the governor on Monday.\n“We have "
+                            "had no power since the dam burst,” the petition reads.\nHe read "
+                            "the petition twice.")
+    s = one(found, "no power")
+    assert s.speaker is not None and s.speaker.text == "the petition"
+    assert not [x for x in found if x.cue is not None and x.cue.text == "read"]
