@@ -301,3 +301,12 @@ def test_a_document_quoted_with_reads(nlp) -> None:
     s = one(found, "no power")
     assert s.speaker is not None and s.speaker.text == "the petition"
     assert not [x for x in found if x.cue is not None and x.cue.text == "read"]
+
+
+@pytest.mark.parametrize("lead", ["KHARKIV, Ukraine -- ", "KYIV, March 3 (Reuters) - ",
+                                  "ODESA (AP) — "])
+def test_a_dateline_is_never_the_speaker(nlp, lead: str) -> None:
+    s = one(statements(nlp, lead + "The commander of the ground forces warned that the "
+                                   "shelling would resume.", title="Shelling resumes"),
+            "shelling would resume")
+    assert s.speaker is not None and "commander" in s.speaker.text

@@ -13,6 +13,7 @@ the components also work in a user's own pipeline::
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -62,16 +63,29 @@ class _Component:
         raise NotImplementedError
 
 
+#: A wire dateline that opens a line: "KHARKIV, Ukraine --", "PITTSBURGH (KDKA) —".
+_DATELINE = re.compile(r"[A-Z][A-Z.'’ -]{1,40}[A-Z.](?:, ?[A-Z][\w.'’ -]{1,30}?)?"
+                       r"(?: ?\([A-Za-z .&-]{1,20}\))? ?(?:--|—|–|-–|-)\s+(?=\S)")
+
+
 @Language.component("crosscheck_paragraphs", assigns=["token.is_sent_start"])
 def paragraphs(doc: Doc) -> Doc:
     """Every line starts a sentence: titles, bylines and paragraphs are never merged into
-    the sentence after them (the parser keeps the boundaries set before it runs)."""
+    the sentence after them (the parser keeps the boundaries set before it runs); so does
+    the story after a dateline, so that "KHARKIV, Ukraine --" is never a subject."""
+    starts = {token.idx: token for token in doc}
     for token in doc[1:]:
         previous = doc[token.i - 1]
         after_break = "\n" in previous.whitespace_ or (previous.is_space
                                                       and "\n" in previous.text)
         if after_break and not token.is_space:
             token.is_sent_start = True
+    for token in doc:
+        if (token.i and not token.is_sent_start) or token.is_space:
+            continue
+        m = _DATELINE.match(doc.text, token.idx)
+        if m is not None and m.end() in starts and m.end() - token.idx <= 70:
+            starts[m.end()].is_sent_start = True
     return doc
 
 
