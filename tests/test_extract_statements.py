@@ -310,3 +310,10 @@ def test_a_dateline_is_never_the_speaker(nlp, lead: str) -> None:
                                    "shelling would resume.", title="Shelling resumes"),
             "shelling would resume")
     assert s.speaker is not None and "commander" in s.speaker.text
+
+
+def test_the_speaker_words_end_before_the_appositive_comma(nlp) -> None:
+    s = one(statements(nlp, "Her mother Lyudmila Narusova, a senator, told a news agency "
+                            "that her daughter would return."), "would return")
+    assert s.speaker is not None and not s.speaker.text.endswith(",")
+    assert s.speaker.name == "Lyudmila Narusova"

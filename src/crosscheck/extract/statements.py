@@ -563,7 +563,8 @@ def _mentions_in(mentions: Sequence[Mention], start: int, end: int) -> list[Ment
 
 def _speaker_from_span(doc: Doc, start: int, end: int, mentions: Sequence[Mention]
                        ) -> Speaker:
-    text = doc.text[start:end]
+    text = doc.text[start:end].rstrip(" ,;:–—-\n")  # "Narusova, a senator," ends at "senator"
+    end = start + len(text)
     inside = _mentions_in(mentions, start, end)
     people = [m for m in inside if m.type == "PERSON"]
     if people:
