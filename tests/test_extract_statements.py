@@ -317,3 +317,12 @@ def test_the_speaker_words_end_before_the_appositive_comma(nlp) -> None:
                             "that her daughter would return."), "would return")
     assert s.speaker is not None and not s.speaker.text.endswith(",")
     assert s.speaker.name == "Lyudmila Narusova"
+
+
+def test_it_continues_an_organisation_not_a_person(nlp) -> None:
+    found = statements(nlp, "The Red Cross said the convoy had reached Sumy. “The road is "
+                            "open,” its director Olena Kravets said. It said more trucks "
+                            "would follow.")
+    s = one(found, "more trucks")
+    assert s.speaker is not None and s.speaker.text == "It"
+    assert s.speaker.name != "Olena Kravets"

@@ -648,17 +648,18 @@ def _previous_speaker(history: list[Statement], position: int, doc: Doc) -> Spea
 
 def _pronoun_antecedent(pronoun: Token, history: list[Statement],
                         mentions: Sequence[Mention]) -> Speaker | None:
-    plural = pronoun.lower_ in ("they", "we")
+    """The speaker a pronoun continues: "he", "she", "I", "who" a person; "it", "which",
+    "that", "they", "we" an organisation, a government or a group — never a person ("It
+    said its analysis …" after a quote from the charity's director is the charity)."""
+    wants_person = pronoun.lower_ in ("he", "she", "i", "who")
     for statement in reversed(history):
         speaker = statement.speaker
         if speaker is None or speaker.name is None:
             continue
         is_person = speaker.entity_key is not None and speaker.entity_key.startswith("PERSON:")
-        if plural != is_person or (plural and not is_person):
+        if is_person == wants_person:
             return speaker
-        if not plural and is_person:
-            return speaker
-    wanted = ("ORG", "NORP", "GPE") if plural else ("PERSON",)
+    wanted = ("PERSON",) if wants_person else ("ORG", "NORP", "GPE")
     for m in reversed(mentions):
         if m.end <= pronoun.idx and m.type in wanted:
             return Speaker(m.text, m.start, m.end, m.name, m.entity_key, m.side, m.role)
