@@ -160,3 +160,12 @@ def test_a_surname_alone_is_the_person_the_article_named(nlp) -> None:
             "appointed in May , said the line held.")
     found = [m for m in mentions(nlp, text) if m.text == "Lebedenko"]
     assert found and all(m.type == "PERSON" for m in found)
+
+
+@pytest.mark.parametrize("text, name", [
+    ("A late tie was snapped and Shawn Estes came one out away from a win.", "Shawn Estes"),
+    ("North Korean Red Cross president Li Song-ho said in a message that talks would go on.",
+     "Li Song-ho"),
+])
+def test_a_persons_whole_name(nlp, text: str, name: str) -> None:
+    assert find(mentions(nlp, text), name).type == "PERSON"

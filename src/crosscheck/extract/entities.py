@@ -336,7 +336,9 @@ def correct_entities(doc: Doc) -> None:
                 token.pos_ == "PROPN" or (token.is_title and token.pos_ in ("NOUN", "VERB", "ADJ")
                                           and fold(token.text) not in gaz.places)):
             found.append(Span(doc, token.i, token.i + 1, label="PERSON"))
-    doc.ents = _consistent(doc, filter_spans(kept + found))
+    ents = filter_spans(kept + found)
+    doc.ents = _consistent(doc, [_person_extent(e, gaz) if e.label_ == "PERSON" else e
+                                 for e in ents])
 
 
 _DATE_LINE = re.compile(r"(\d{4}-\d\d-\d\d|\d\d?/\d\d?(/\d{2,4})?|(Jan|Feb|Mar|Apr|May|Jun|Jul"
@@ -386,6 +388,33 @@ def _caps_word(token: Token) -> bool:
     letters = [ch for ch in token.text if ch.isalpha()]
     return len(letters) >= 2 and all(ch.isupper() for ch in letters) and all(
         ch.isalpha() or ch in "-'’." for ch in token.text)
+
+
+def _name_word(token: Token, gaz: Gazetteer) -> bool:
+    """A capitalised proper noun on the same line that is no role, title or side word."""
+    key = fold(token.text)
+    return (token.pos_ == "PROPN" and token.is_title and not token.ent_type_
+            and key not in gaz.side_words and key not in gaz.role_nouns
+            and key not in _HONORIFICS and "\n" not in token.whitespace_)
+
+
+def _person_extent(ent: Span, gaz: Gazetteer) -> Span:
+    """A person's whole name: without a leading nationality ("American Dennis Mitchell"),
+    and with the given or family name the NER left out beside it ("Shawn" of "Shawn
+    Estes", "Temizkanoglu" of "Ogun Temizkanoglu")."""
+    doc = ent.doc
+    start, end = ent.start, ent.end
+    while end - start > 1 and fold(doc[start].text) in gaz.side_words:
+        start += 1
+    while end < len(doc) and end - start < 4 and _name_word(doc[end], gaz) \
+            and doc[end - 1].whitespace_ and not doc[end].is_sent_start:
+        end += 1
+    while start > 0 and end - start < 4 and _name_word(doc[start - 1], gaz) \
+            and doc[start - 1].whitespace_ and not doc[start].is_sent_start:
+        start -= 1
+    if (start, end) == (ent.start, ent.end):
+        return ent
+    return Span(doc, start, end, label="PERSON")
 
 
 _CONSISTENT_LABELS = ("PERSON", "ORG", "GPE", "LOC")
@@ -548,7 +577,8 @@ def _clean_name(ent: Span) -> tuple[int, int, str]:
     if ent.label_ in ("ORG", "PERSON"):
         # names end in a capitalised word: "Interfax news agency", "the CFDT union"
         words = [t for t in ent if not t.is_space]
-        while len(words) > 1 and words[-1].is_lower and words[-1].is_alpha:
+        while len(words) > 1 and words[-1].is_lower and words[-1].is_alpha \
+                and words[-2].whitespace_:  # not the "ho" of "Song-ho"
             words.pop()
         last = words[-1]
         if last.idx + len(last) < end:
