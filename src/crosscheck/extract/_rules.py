@@ -1,4 +1,5 @@
-"""Loading versioned rule data (TOML files under extract/data) once, validated."""
+"""Loading versioned rule data (TOML files under extract/data) once, validated; and the
+text of a parsed document, built once."""
 
 from __future__ import annotations
 
@@ -7,7 +8,20 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-__all__ = ["load_data"]
+from spacy.tokens import Doc
+
+__all__ = ["doc_text", "load_data"]
+
+_TEXT_KEY = "crosscheck.text"
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, joined from the tokens once per document: spaCy rebuilds it on every
+    access, which made each ``verb.doc.text`` in a rule cost a pass over the article."""
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.user_data[_TEXT_KEY] = doc.text
+    return str(text)
 
 
 @lru_cache(maxsize=16)

@@ -21,7 +21,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 from spacy.vocab import Vocab
 
-from crosscheck.extract._rules import load_data
+from crosscheck.extract._rules import doc_text, load_data
 from crosscheck.records import Mention
 
 __all__ = ["Gazetteer", "Place", "correct_entities", "entity_key", "find_mentions",
@@ -198,10 +198,13 @@ def _matchers(vocab: Vocab) -> tuple[PhraseMatcher, Matcher, PhraseMatcher]:
 
 def _mostly_caps(tokens: Sequence[Token] | Span) -> bool:
     """A headline or dateline in capitals ("KYIV 2024-03-12", "TROOPS ENTER TOWN")."""
-    letters = [ch for t in tokens for ch in t.text if ch.isalpha()]
-    words = sum(1 for t in tokens if t.is_alpha)
-    return words >= 1 and len(letters) >= 4 and sum(ch.isupper() for ch in letters) >= 0.8 * len(
-        letters)
+    if not len(tokens):
+        return False
+    first, last = tokens[0], tokens[-1]
+    text = doc_text(first.doc)[first.idx:last.idx + len(last)]
+    letters = sum(map(str.isalpha, text))
+    return letters >= 4 and sum(map(str.isupper, text)) >= 0.8 * letters \
+        and any(t.is_alpha for t in tokens)
 
 
 def _truecase(word: str, common: frozenset[str]) -> str:
@@ -351,10 +354,12 @@ def _datelines(doc: Doc, gaz: Gazetteer) -> list[Span]:
     Ukraine (AP) —", "KHARKIV, Ukraine --", "BUCHAREST 1996-08-30"): a place by convention,
     resolved or not, when an agency credit, a dash or a date follows it."""
     spans: list[Span] = []
+    previous: Token | None = None
     for token in doc:
-        line_start = token.i == 0 or "\n" in doc[token.i - 1].whitespace_ or (
-            doc[token.i - 1].is_space and "\n" in doc[token.i - 1].text)
-        if not line_start or token.is_space:
+        line_start = previous is None or "\n" in previous.whitespace_ or (
+            previous.is_space and "\n" in previous.text)
+        previous = token
+        if not line_start or token.is_space or not token.is_upper:
             continue
         end = token.i
         while end < len(doc) and end - token.i < 4 and _caps_word(doc[end]):
@@ -364,7 +369,7 @@ def _datelines(doc: Doc, gaz: Gazetteer) -> list[Span]:
         after = end
         if doc[after].text == ",":  # "KHARKIV, Ukraine", "SANDSTONE, Minn.", "KYIV, March 3"
             after += 1
-            while after < len(doc) and not _DATE_LINE.match(doc.text, doc[after].idx) and \
+            while after < len(doc) and not _DATE_LINE.match(doc_text(doc), doc[after].idx) and \
                     after - end <= 4 and doc[after].text[:1].isupper():
                 after += 1
         if after >= len(doc) or "\n" in doc[after - 1].whitespace_:
@@ -374,7 +379,7 @@ def _datelines(doc: Doc, gaz: Gazetteer) -> list[Span]:
         if name in gaz.orgs:
             continue  # "UNITED NATIONS (AP) —": the headquarters, named as the body
         place = gaz.places.get(name)
-        dated = _DATE_LINE.match(doc.text, follower.idx) is not None or (
+        dated = _DATE_LINE.match(doc_text(doc), follower.idx) is not None or (
             follower.text == "(" and after + 2 < len(doc) and doc[after + 2].text == ")")
         # an unknown name needs the full form ("SANDSTONE, Minn. —") or a date or credit
         # after it: "CRICKET - …" and "NATO SAYS …" open headlines, not datelines
@@ -439,11 +444,14 @@ def _consistent(doc: Doc, ents: list[Span]) -> list[Span]:
     names = {tuple(t.text for t in e): e.label_ for e in relabelled
              if e.label_ in ("ORG", "PERSON") and len(e) > 1 and e[0].text[:1].isupper()}
     extra = []
+    texts = [t.text for t in doc]
+    at: dict[str, list[int]] = defaultdict(list)
+    for i, word in enumerate(texts):
+        at[word].append(i)
     for words, label in names.items():
         n = len(words)
-        for i in range(len(doc) - n + 1):
-            if doc[i].text == words[0] and tuple(t.text for t in doc[i:i + n]) == words \
-                    and not any(j in covered for j in range(i, i + n)):
+        for i in at.get(words[0], ()):
+            if tuple(texts[i:i + n]) == words and not any(j in covered for j in range(i, i + n)):
                 extra.append(Span(doc, i, i + n, label=label))
     return filter_spans(relabelled + extra)
 
@@ -583,10 +591,10 @@ def _clean_name(ent: Span) -> tuple[int, int, str]:
         last = words[-1]
         if last.idx + len(last) < end:
             end = last.idx + len(last)
-            text = ent.doc.text[start:end]
+            text = doc_text(ent.doc)[start:end]
     if ent[0].lower_ == "the" and len(ent) > 1 and ent[1].idx < end:
         start = ent[1].idx
-        text = ent.doc.text[start:end]
+        text = doc_text(ent.doc)[start:end]
     m = _POSSESSIVE.search(text)
     if m and len(text) > len(m.group(0)):
         end -= len(m.group(0))
@@ -639,7 +647,7 @@ def _role(ent: Span, gaz: Gazetteer) -> tuple[str | None, str | None]:
     tokens = _role_tokens(ent)
     if not tokens:
         return None, None
-    text = ent.doc.text[tokens[0].idx: tokens[-1].idx + len(tokens[-1])] if len(tokens) else ""
+    text = doc_text(ent.doc)[tokens[0].idx: tokens[-1].idx + len(tokens[-1])] if len(tokens) else ""
     if len(tokens) > 1 and tokens[-1].i < ent.start and tokens[0].i > ent.end:
         text = " ".join(t.text for t in tokens)
     if not _role_pattern(gaz.role_nouns).search(fold(text)):

@@ -27,7 +27,7 @@ from functools import lru_cache
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
-from crosscheck.extract._rules import load_data
+from crosscheck.extract._rules import doc_text, load_data
 from crosscheck.extract.entities import side_of
 from crosscheck.records import DateMention, Mention, Quantity, Span, Speaker, Statement
 
@@ -240,11 +240,12 @@ def _quote_near(verb: Token, quotes: Sequence[tuple[int, int]]) -> tuple[int, in
     best = None
     for start, end in quotes:
         if start >= verb_end and start - verb_end <= 40 and start < sent.end_char + 3:
-            between = verb.doc.text[verb_end:start]
+            between = doc_text(verb.doc)[verb_end:start]
             if re.fullmatch(r"[\s:,]*(\w+[\s,]*){0,4}:?\s*", between):
                 best = (start, end)
                 break
-        if end <= verb.idx and verb.idx - end <= 50 and _closes_on(verb.doc.text[end:verb.idx]):
+        if end <= verb.idx and verb.idx - end <= 50 \
+                and _closes_on(doc_text(verb.doc)[end:verb.idx]):
             best = (start, end)
     return best
 
@@ -273,7 +274,7 @@ def _stance(lemma: str, content_text: str, cues: Cues) -> str:
 def _verb_candidates(sent: SpacySpan, quotes: Sequence[tuple[int, int]],
                      cues: Cues) -> list[_Candidate]:
     found: list[_Candidate] = []
-    text = sent.doc.text
+    text = doc_text(sent.doc)
     for token in sent:
         lemma = token.lemma_.lower()
         if token.pos_ not in ("VERB", "AUX") or lemma not in cues.speech:
@@ -371,7 +372,7 @@ def _speaker_between(verb: Token, quotes: Sequence[tuple[int, int]]
     for _q_start, q_end in quotes:
         if not 0 < verb.idx - q_end <= 80:
             continue
-        gap = doc.text[q_end:verb.idx]
+        gap = doc_text(doc)[q_end:verb.idx]
         if re.search(r"[!?;:“”\"\n]", gap) or gap.lstrip()[:1] in (".", "") \
                 or not re.match(r"\s*[,–—-]?\s*\S", gap):
             continue
@@ -399,7 +400,7 @@ def _inside(position: int, spans: Sequence[tuple[int, int]]) -> bool:
 def _passive_candidate(verb: Token, cues: Cues) -> list[_Candidate]:
     """"X was denied by Y" (speaker Y, content X); "civilians are believed to be …" and
     "It is estimated that …" without an agent are unattributed."""
-    text = verb.doc.text
+    text = doc_text(verb.doc)
     lemma = verb.lemma_.lower()
     agent = next((c for c in verb.children if c.dep_ == "agent"), None)
     source = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
@@ -430,7 +431,7 @@ def _passive_candidate(verb: Token, cues: Cues) -> list[_Candidate]:
 
 def _according_to(sent: SpacySpan, cues: Cues) -> list[_Candidate]:
     found = []
-    text = sent.doc.text
+    text = doc_text(sent.doc)
     for token in sent:
         if token.lower_ != "according":
             continue
@@ -461,7 +462,7 @@ def _according_to(sent: SpacySpan, cues: Cues) -> list[_Candidate]:
 
 def _headline(doc: Doc, mentions: Sequence[Mention], cues: Cues) -> _Candidate | None:
     title_end = doc._.title_end or 0
-    first = doc.text[:title_end]
+    first = doc_text(doc)[:title_end]
     if not first.strip() or len(first) > 250:
         return None
     gaz_roles = _role_words()
@@ -470,7 +471,7 @@ def _headline(doc: Doc, mentions: Sequence[Mention], cues: Cues) -> _Candidate |
         tail = m.group(1).strip()
         if len(tail.split()) <= 6 and (_mentions_in(mentions, m.start(1), m.end(1))
                                        or gaz_roles.search(tail.lower())):
-            content = _trim(doc.text, 0, m.start())
+            content = _trim(doc_text(doc), 0, m.start())
             cand = _Candidate((m.start(), m.start(1)), content, None, "headline.dash",
                               _stance("", first[: m.start()], cues), kind="headline")
             cand.speaker_span = (m.start(1), m.start(1) + len(tail))
@@ -483,7 +484,7 @@ def _headline(doc: Doc, mentions: Sequence[Mention], cues: Cues) -> _Candidate |
         if colon is not None and colon.end(1) < m.start() and not _speaker_head(
                 doc, mentions, 0, colon.end(1), gaz_roles):
             body_start = colon.end(1) + 1  # "Kherson: …": the topic stays out
-        content = _trim(doc.text, body_start, m.start())
+        content = _trim(doc_text(doc), body_start, m.start())
         verb = m.group(2).lower()
         cand = _Candidate((m.start(2), m.end(2)), content, None, "headline.says",
                           "denies" if verb.startswith("den") else _stance(
@@ -498,7 +499,7 @@ def _headline(doc: Doc, mentions: Sequence[Mention], cues: Cues) -> _Candidate |
         head_text = m.group(1)
         if len(head_text.split()) <= 5 and _speaker_head(doc, mentions, m.start(1), m.end(1),
                                                          gaz_roles):
-            content = _trim(doc.text, m.end(1) + 1, len(first))
+            content = _trim(doc_text(doc), m.end(1) + 1, len(first))
             cand = _Candidate((m.end(1), m.end(1) + 1), content, None, "headline.colon",
                               _stance("", first[m.end(1):], cues), kind="headline")
             cand.speaker_span = (m.start(1), m.end(1))
@@ -524,7 +525,7 @@ def _speaker_head(doc: Doc, mentions: Sequence[Mention], start: int, end: int,
     """Whether the words before a headline's colon name who speaks ("Zelensky:", "Regional
     governor:", "Head of the Kharkiv administration:") rather than a topic ("Shelling of
     Kharkiv:", "Losses of Ukraine:", "Russia kills children:", "Ukraine war:", "Kherson:")."""
-    head = doc.text[start:end]
+    head = doc_text(doc)[start:end]
     tokens = doc.char_span(start, end, alignment_mode="expand") or ()
     if any(t.pos_ in ("VERB", "AUX") for t in tokens):
         return False
@@ -563,7 +564,7 @@ def _mentions_in(mentions: Sequence[Mention], start: int, end: int) -> list[Ment
 
 def _speaker_from_span(doc: Doc, start: int, end: int, mentions: Sequence[Mention]
                        ) -> Speaker:
-    text = doc.text[start:end].rstrip(" ,;:–—-\n")  # "Narusova, a senator," ends at "senator"
+    text = doc_text(doc)[start:end].rstrip(" ,;:–—-\n")  # "Narusova, a senator," ends at "senator"
     end = start + len(text)
     inside = _mentions_in(mentions, start, end)
     people = [m for m in inside if m.type == "PERSON"]
@@ -639,7 +640,7 @@ def _previous_speaker(history: list[Statement], position: int, doc: Doc) -> Spea
     for statement in reversed(history):
         if statement.speaker is None or statement.speaker.name is None:
             continue
-        gap = doc.text[statement.content.end:position]
+        gap = doc_text(doc)[statement.content.end:position]
         if gap.count("\n") <= 4:
             return statement.speaker
         return None
@@ -699,7 +700,7 @@ def find_statements(doc: Doc, mentions: Sequence[Mention],
                     dates: Sequence[DateMention] = ()) -> list[Statement]:
     """Every attributed (or unattributed) statement in ``doc``, in text order."""
     cues = load_cues()
-    quotes = find_quotes(doc.text)
+    quotes = find_quotes(doc_text(doc))
     statements: list[Statement] = []
     title_end = doc._.title_end or 0
     headline = _headline(doc, mentions, cues)
@@ -737,7 +738,7 @@ def find_statements(doc: Doc, mentions: Sequence[Mention],
             kind = cand.kind or _kind(cand.content, quotes)
             if kind in ("indirect", "direct", "partial") and cand.content[1] <= title_end:
                 kind = "headline"  # "Kremlin says talks stalled"
-            content_text = doc.text[cand.content[0]:cand.content[1]]
+            content_text = doc_text(doc)[cand.content[0]:cand.content[1]]
             rules = [cand.rule]
             if cand.subject is None and speaker is not None and cand.speaker_span is None:
                 rules.append("speaker.implicit")
@@ -757,7 +758,7 @@ def find_statements(doc: Doc, mentions: Sequence[Mention],
                 kind=kind,
                 stance=cand.stance,
                 content=Span(content_text, *cand.content),
-                cue=Span(doc.text[cand.cue[0]:cand.cue[1]], *cand.cue) if cand.cue else None,
+                cue=Span(doc_text(doc)[cand.cue[0]:cand.cue[1]], *cand.cue) if cand.cue else None,
                 speaker=speaker if kind != "unattributed" or cand.speaker_span else None,
                 intermediary=intermediary,
                 channel=_channel(sent.text, cues),
@@ -792,19 +793,19 @@ def _transcript_turns(doc: Doc, statements: list[Statement], mentions: Sequence[
     """Interview transcripts: a paragraph opened by a speaker's name in capitals
     ("PENCE: Well, look, …") is that speaker's turn, the colon its cue."""
     found = []
-    for paragraph in re.finditer(r"[^\n]+", doc.text):
+    for paragraph in re.finditer(r"[^\n]+", doc_text(doc)):
         m = _TURN.match(paragraph.group(0))
         if m is None or len(m.group(1).split()) > 4 or m.group(1) in cues.not_speakers:
             continue
         base = paragraph.start()
-        start, end = _trim(doc.text, base + m.end(), paragraph.end())
+        start, end = _trim(doc_text(doc), base + m.end(), paragraph.end())
         if end - start < 2 or any(s.content.start <= start and end <= s.content.end
                                   for s in statements):
             continue
         label = (base + m.start(1), base + m.end(1))
         found.append(Statement(
-            kind="direct", stance=_stance("", doc.text[start:end], cues),
-            content=Span(doc.text[start:end], start, end),
+            kind="direct", stance=_stance("", doc_text(doc)[start:end], cues),
+            content=Span(doc_text(doc)[start:end], start, end),
             cue=Span(":", label[1], label[1] + 1),
             speaker=_speaker_from_span(doc, *label, mentions),
             rules=("transcript.turn",)))
@@ -821,7 +822,7 @@ def _orphan_quotes(doc: Doc, quotes: Sequence[tuple[int, int]],
     cues = load_cues()
     ordered = sorted(statements, key=lambda s: s.content.start)
     for q_start, q_end in quotes:
-        start, end = _trim(doc.text, q_start, q_end)
+        start, end = _trim(doc_text(doc), q_start, q_end)
         if end - start < 12:
             continue  # a scare-quoted word, not a statement
         if any(s.content.start < end and start < s.content.end for s in ordered + found) \
@@ -831,23 +832,23 @@ def _orphan_quotes(doc: Doc, quotes: Sequence[tuple[int, int]],
                      if sent.start_char < q_end and q_start < sent.end_char]
         if not sentences:
             continue
-        stance = _stance("", doc.text[start:end], cues)
-        lead = _INVERTED_LEAD.search(doc.text, max(0, q_start - 90), q_start)
+        stance = _stance("", doc_text(doc)[start:end], cues)
+        lead = _INVERTED_LEAD.search(doc_text(doc), max(0, q_start - 90), q_start)
         if lead is not None:
             # "Said Ellis: “…”": the inverted cue before the quote, its subject after it
             found.append(Statement(
-                kind="direct", stance=stance, content=Span(doc.text[start:end], start, end),
+                kind="direct", stance=stance, content=Span(doc_text(doc)[start:end], start, end),
                 cue=Span(lead.group(1), lead.start(1), lead.end(1)),
                 speaker=_speaker_from_span(doc, lead.start(2), lead.end(2), mentions),
                 channel=_channel(sentences[0].text, cues), rules=("quote.inverted_lead",)))
             continue
-        credit = _CREDIT.match(doc.text, q_end)
+        credit = _CREDIT.match(doc_text(doc), q_end)
         if credit is not None and credit.group(1) not in cues.not_speakers:
             # "“…” ― Veronica Cruz": a quote signed with a dash, as in pull quotes, vox
             # pops and epigraphs
             found.append(Statement(
-                kind="direct", stance=stance, content=Span(doc.text[start:end], start, end),
-                cue=Span(doc.text[credit.start(0):credit.start(1)].strip(),
+                kind="direct", stance=stance, content=Span(doc_text(doc)[start:end], start, end),
+                cue=Span(doc_text(doc)[credit.start(0):credit.start(1)].strip(),
                          credit.start(0) + len(credit.group(0)) - len(credit.group(0).lstrip()),
                          credit.start(1)),
                 speaker=_speaker_from_span(doc, credit.start(1), credit.end(1), mentions),
@@ -861,7 +862,7 @@ def _orphan_quotes(doc: Doc, quotes: Sequence[tuple[int, int]],
                               "quote.sentence_cue", stance)
             speaker = _resolve(cand, doc, mentions, history)
             found.append(Statement(
-                kind="direct", stance=stance, content=Span(doc.text[start:end], start, end),
+                kind="direct", stance=stance, content=Span(doc_text(doc)[start:end], start, end),
                 cue=Span(verb.text, verb.idx, verb.idx + len(verb)), speaker=speaker,
                 channel=_channel(sentences[0].text, cues), rules=("quote.sentence_cue",)))
             continue
@@ -873,10 +874,10 @@ def _orphan_quotes(doc: Doc, quotes: Sequence[tuple[int, int]],
         if not previous:
             continue
         last = previous[-1]
-        if doc.text[last.content.end:start].count("\n") > 4:
+        if doc_text(doc)[last.content.end:start].count("\n") > 4:
             continue
         found.append(Statement(
-            kind="direct", stance=stance, content=Span(doc.text[start:end], start, end),
+            kind="direct", stance=stance, content=Span(doc_text(doc)[start:end], start, end),
             cue=None, speaker=last.speaker, channel=None, date=last.date,
             rules=("quote.carryover",)))
     return found

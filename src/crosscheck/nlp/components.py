@@ -74,6 +74,7 @@ def paragraphs(doc: Doc) -> Doc:
     the sentence after them (the parser keeps the boundaries set before it runs); so does
     the story after a dateline, so that "KHARKIV, Ukraine --" is never a subject."""
     starts = {token.idx: token for token in doc}
+    text = doc.text
     for token in doc[1:]:
         previous = doc[token.i - 1]
         after_break = "\n" in previous.whitespace_ or (previous.is_space
@@ -83,7 +84,7 @@ def paragraphs(doc: Doc) -> Doc:
     for token in doc:
         if (token.i and not token.is_sent_start) or token.is_space:
             continue
-        m = _DATELINE.match(doc.text, token.idx)
+        m = _DATELINE.match(text, token.idx)
         if m is not None and m.end() in starts and m.end() - token.idx <= 70:
             starts[m.end()].is_sent_start = True
     return doc
