@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 import warnings
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,8 @@ from urllib.parse import quote
 
 import pytest
 
-from crosscheck.api import create_app
+from crosscheck.api import create_app, html_routes
+from crosscheck.api._cache import RecordCache
 from crosscheck.api.html_routes import article_page_data, json_script, story_page_data
 from crosscheck.ingest import ingest
 from crosscheck.process import process
@@ -236,6 +238,37 @@ def test_story_page_data(store: Store, ids: dict[str, Any]) -> None:
     assert net["edges"]
     known = {n["id"] for n in net["speakers"]} | {n["id"] for n in net["entities"]}
     assert all(e["from"] in known and e["to"] in known for e in net["edges"])
+    # the SQL aggregates count what the facts of the story's texts (copies aside) hold
+    texts = [a["id"] for a in data["story"]["articles"]]
+    facts = store.facts_of(texts)
+    assert data["timeline_total"] == sum(len(f["statements"]) + len(f["events"])
+                                         for f in facts.values())
+    edges: Counter[tuple[str, str]] = Counter()
+    for f in facts.values():
+        for s in f["statements"]:
+            key = s["speaker_key"] or (s["speaker_name"] and f"?:{s['speaker_name']}")
+            edges.update((key, m["entity_key"]) for m in f["mentions"]
+                         if key and m["entity_key"] and m["entity_key"] != s["speaker_key"]
+                         and s["content_start"] <= m["start"] and m["end"] <= s["content_end"])
+    assert {(e["from"], e["to"]): e["weight"] for e in net["edges"]} == dict(edges)
+    located = sum(1 for f in facts.values() for e in f["events"] if e["lat"] is not None)
+    assert sum(len(p["events"]) for p in data["places"]) == located
+
+
+def test_story_page_caps_its_timeline(client: TestClient, store: Store, ids: dict[str, Any],
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    story = ids["story"]["id"]
+    full = story_page_data(store, story)
+    total = full["timeline_total"]
+    assert total == len(full["timeline"]) > 5  # the example story is under the real cap
+    monkeypatch.setattr(html_routes, "TIMELINE_ITEMS", 5)
+    monkeypatch.setattr(html_routes, "_PAGES", RecordCache())  # no page rendered uncapped
+    capped = story_page_data(store, story)
+    assert capped["timeline"] == full["timeline"][:5] and capped["timeline_total"] == total
+    html = page(client, f"/stories/{story}")
+    timeline = " ".join(html.split('id="timeline"')[1].split("</section>")[0].split())
+    assert timeline.count('class="tl-item') == 5
+    assert f"The first 5 of {total:,} entries; {total - 5:,} more are in the" in timeline
 
 
 def test_article_pieces_cover_the_text_exactly(store: Store, ids: dict[str, Any]) -> None:

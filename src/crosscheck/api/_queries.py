@@ -9,6 +9,7 @@ matching the filters. Filters mean what the CLI's options mean.
 from __future__ import annotations
 
 import re
+import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,11 +20,15 @@ from sqlalchemy import (
     String,
     and_,
     bindparam,
+    cast,
     func,
+    literal,
     literal_column,
+    null,
     or_,
     select,
     text,
+    union_all,
 )
 from sqlalchemy.sql import Select
 
@@ -39,7 +44,10 @@ __all__ = [
     "quantity_page",
     "search_page",
     "statement_page",
+    "story_network",
     "story_page",
+    "story_places",
+    "story_timeline",
 ]
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -217,6 +225,154 @@ def story_page(engine: Engine, *, q: str | None = None, since: str | None = None
         stmt = stmt.where(and_(*conditions))
     stmt = stmt.order_by(st.c.end.desc().nulls_last(), st.c.articles.desc(), st.c.id)
     return _run(engine, stmt, limit, offset)
+
+
+# -- one story's facts ------------------------------------------------------------------
+# The story page shows a capped timeline, a map and a network of its members' facts: each
+# comes from one query over the members that are not near copies (a copy repeats the facts
+# of the article it copies), so a story of hundreds of articles never loads every fact.
+
+def _texts(story_id: str) -> Any:
+    """The condition keeping the members of ``story_id`` that are not near copies (a copy
+    whose original left the story counts as a text of its own)."""
+    sa = schema.story_articles
+    members = select(sa.c.article_id).where(sa.c.story_id == story_id)
+    return and_(sa.c.story_id == story_id,
+                or_(sa.c.copy_of.is_(None), sa.c.copy_of.not_in(members)))
+
+
+def _event_label() -> Any:
+    ev = schema.events
+    return func.coalesce(func.nullif(ev.c.sub_event_type, ""), func.nullif(ev.c.event_type, ""),
+                         "event")
+
+
+def _materialized(engine: Engine, cte: Any) -> Any:
+    """``cte`` computed once, not folded into the query that reads it (SQLite 3.35 and
+    PostgreSQL 12 understand the hint)."""
+    if engine.dialect.name == "sqlite" and sqlite3.sqlite_version_info < (3, 35):
+        return cte  # pragma: no cover - an old SQLite
+    return cte.prefix_with("MATERIALIZED")
+
+
+def story_timeline(engine: Engine, story_id: str, *, limit: int) -> Page:
+    """The statements and events of a story's texts, oldest first (a fact's own date, else
+    its article's), at most ``limit`` of them, and how many there are. Each item: ``type``
+    (statement | event), ``id``, ``article_id``, ``outlet``, ``title``, ``date``,
+    ``start``, ``stance``, ``kind`` (the event's sub-type), ``speaker`` (the event's
+    actor), ``speaker_id``, ``side``, ``text`` and ``status`` (events)."""
+    s, ev, sa, a = schema.statements, schema.events, schema.story_articles, schema.articles
+    texts = _texts(story_id)
+    no_text = cast(null(), String)
+
+    def facts(table: Any, kind: str, order: int, *columns: Any) -> Select[Any]:
+        return (select(literal_column(f"'{kind}'").label("type"), table.c.id,
+                       table.c.article_id, a.c.outlet, a.c.title,
+                       func.coalesce(table.c.date, sa.c.date, a.c.published).label("date"),
+                       *columns, literal_column(str(order)).label("ord"))
+                .join(sa, sa.c.article_id == table.c.article_id)
+                .join(a, a.c.id == table.c.article_id).where(texts))
+
+    said = facts(s, "statement", 0, s.c.content_start.label("start"), s.c.stance,
+                 s.c.kind, func.coalesce(func.nullif(s.c.speaker_name, ""),
+                                         s.c.speaker_text).label("speaker"),
+                 s.c.speaker_key.label("speaker_id"), s.c.speaker_side.label("side"),
+                 s.c.content_text.label("text"), no_text.label("status"))
+    done = facts(ev, "event", 1, ev.c.evidence_start.label("start"), no_text.label("stance"),
+                 _event_label().label("kind"), ev.c.actor_name.label("speaker"),
+                 ev.c.actor_key.label("speaker_id"), ev.c.actor_side.label("side"),
+                 ev.c.evidence_text.label("text"), ev.c.status)
+    both = union_all(said, done).subquery("facts")
+    stmt = (select(*(c for c in both.c if c.name != "ord"))
+            .order_by(both.c.date.is_(None), both.c.date, both.c.article_id, both.c.start,
+                      both.c.ord, func.length(both.c.id), both.c.id)  # ':e9' before ':e10'
+            .limit(limit))
+    with engine.connect() as conn:
+        total = sum(int(conn.scalar(
+            select(func.count()).select_from(table).join(sa, sa.c.article_id ==
+                                                         table.c.article_id).where(texts))
+            or 0) for table in (s, ev))
+        rows = [dict(r._mapping) for r in conn.execute(stmt)]
+    return Page(rows, total)
+
+
+def story_places(engine: Engine, story_id: str) -> list[dict[str, Any]]:
+    """The located events of a story's texts grouped by place (coordinates to three
+    decimals and name), by name: ``name, lat, lon, precision, events [{id, type, status,
+    date, article_id, side}]``, the events in story order."""
+    ev, sa, a = schema.events, schema.story_articles, schema.articles
+    stmt = (select(ev.c.id, _event_label().label("type"), ev.c.status,
+                   func.coalesce(ev.c.date, sa.c.date, a.c.published).label("date"),
+                   ev.c.article_id, ev.c.actor_side.label("side"), ev.c.lat, ev.c.lon,
+                   ev.c.location_name, ev.c.geo_precision)
+            .join(sa, sa.c.article_id == ev.c.article_id).join(a, a.c.id == ev.c.article_id)
+            .where(_texts(story_id), ev.c.lat.is_not(None), ev.c.lon.is_not(None))
+            .order_by(sa.c.date.is_(None), sa.c.date, sa.c.date_estimated, a.c.ingested_at,
+                      a.c.id, ev.c.evidence_start, func.length(ev.c.id), ev.c.id))
+    places: dict[tuple[float, float, str], dict[str, Any]] = {}
+    with engine.connect() as conn:
+        for r in conn.execute(stmt):
+            spot = places.setdefault(
+                (round(r.lat, 3), round(r.lon, 3), r.location_name or ""),
+                {"name": r.location_name, "lat": r.lat, "lon": r.lon,
+                 "precision": r.geo_precision, "events": []})
+            spot["events"].append({"id": r.id, "type": r.type, "status": r.status,
+                                   "date": r.date, "article_id": r.article_id,
+                                   "side": r.side})
+    return sorted(places.values(), key=lambda p: p["name"] or "")
+
+
+def story_network(engine: Engine, story_id: str) -> dict[str, list[dict[str, Any]]]:
+    """Who said what about whom in a story's texts, counted in SQL: ``edges [{from, to,
+    weight}]``, one per speaker and entity, weighing the statements of the speaker whose
+    content holds a mention of the entity; ``speakers [{id, name, side, linked}]`` (an
+    unlinked speaker's id is ``?:`` + the name) and ``entities [{id, name, type, side}]``,
+    each by name."""
+    s, m, sa, t = schema.statements, schema.mentions, schema.story_articles, schema.entities
+    texts = _texts(story_id)
+    speaker = func.coalesce(func.nullif(s.c.speaker_key, ""),
+                            literal("?:") + func.nullif(s.c.speaker_name, ""))
+    # each side read once, narrow (every statement meets every mention of its article)
+    said = _materialized(engine, select(
+        s.c.article_id, s.c.content_start, s.c.content_end, speaker.label("speaker"),
+        s.c.speaker_key, s.c.speaker_name, s.c.speaker_side)
+        .join(sa, sa.c.article_id == s.c.article_id).where(texts, speaker.is_not(None))
+        .cte("said"))
+    named = _materialized(engine, select(m.c.article_id, m.c.start, m.c.end, m.c.entity_key)
+                          .join(sa, sa.c.article_id == m.c.article_id)
+                          .where(texts, m.c.entity_key != "").cte("named"))
+    stmt = (select(said.c.speaker, named.c.entity_key, func.count().label("weight"),
+                   func.min(said.c.speaker_name).label("speaker_name"),
+                   func.min(said.c.speaker_side).label("speaker_side"),
+                   func.min(t.c.name).label("name"), func.min(t.c.type).label("type"),
+                   func.min(t.c.side).label("side"))
+            .select_from(said)
+            .join(named, and_(named.c.article_id == said.c.article_id,
+                              named.c.start >= said.c.content_start,
+                              named.c.end <= said.c.content_end))
+            .outerjoin(t, t.c.key == named.c.entity_key)
+            .where(or_(said.c.speaker_key.is_(None), named.c.entity_key != said.c.speaker_key))
+            .group_by(said.c.speaker, named.c.entity_key))
+    speakers: dict[str, dict[str, Any]] = {}
+    entities: dict[str, dict[str, Any]] = {}
+    edges: list[dict[str, Any]] = []
+    with engine.connect() as conn:
+        rows = sorted(conn.execute(stmt), key=lambda r: (r.speaker, r.entity_key))
+    for r in rows:
+        node = speakers.setdefault(r.speaker, {"id": r.speaker, "name": None, "side": None,
+                                               "linked": not r.speaker.startswith("?:")})
+        if r.speaker_name and (node["name"] is None or r.speaker_name < node["name"]):
+            node["name"] = r.speaker_name
+        node["side"] = node["side"] or r.speaker_side
+        kind, _, rest = r.entity_key.partition(":")
+        entities.setdefault(r.entity_key, {"id": r.entity_key, "name": r.name or rest,
+                                           "type": r.type or kind, "side": r.side})
+        edges.append({"from": r.speaker, "to": r.entity_key, "weight": int(r.weight)})
+    for node in speakers.values():
+        node["name"] = node["name"] or node["id"]
+    return {"speakers": sorted(speakers.values(), key=lambda n: n["name"].lower()),
+            "entities": sorted(entities.values(), key=lambda n: n["name"].lower()),
+            "edges": edges}
 
 
 # -- facts ------------------------------------------------------------------------------

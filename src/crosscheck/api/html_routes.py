@@ -175,99 +175,28 @@ def _marked(snippet: str, highlights: list[list[int]]) -> list[tuple[str, bool]]
 
 # -- page data --------------------------------------------------------------------------
 
-def _sort_key(item: dict[str, Any]) -> tuple[bool, str, str, int]:
-    return (item["date"] is None, item["date"] or "", item["article_id"], item["start"] or 0)
-
-
 #: timeline entries a story page shows (the JSON API pages through all statements/events)
 TIMELINE_ITEMS = 400
-#: the timeline, map and network of a story page come from at most this many articles
-STORY_ARTICLES_READ = 150
 
 
 def story_page_data(store: Store, story_id: str) -> dict[str, Any]:
     """Everything the story page shows: the story record of the JSON API (``story``), the
-    ``timeline`` of statements and events of its articles in date order, the ``claims``
-    board (contradictions first), the figure ``series``, the located ``places`` for the
-    map and the who-said-what ``network``.
+    ``timeline`` of statements and events of its articles in date order (the first
+    :data:`TIMELINE_ITEMS`; ``timeline_total`` counts them all), the ``claims`` board
+    (contradictions first), the figure ``series``, the located ``places`` for the map and
+    the who-said-what ``network``. Near copies add nothing: their original's facts count.
 
     Raises :class:`InputError` for an unknown id."""
     from crosscheck.link import story_record
 
     record = story_record(store, story_id)
-    members: list[dict[str, Any]] = []
-    for a in record["articles"]:
-        members.append(a)
-        members.extend(a.get("copies", []))
-    timeline: list[dict[str, Any]] = []
-    places: dict[tuple[float, float, str], dict[str, Any]] = {}
-    edges: Counter[tuple[str, str]] = Counter()
-    speakers: dict[str, dict[str, Any]] = {}
-    topics: dict[str, dict[str, Any]] = {}
-    originals = [m for m in members if not m.get("copy_of") and "copies" in m]
-    read_total = len(originals)
-    del originals[STORY_ARTICLES_READ:]  # in date order: the story's first articles
-    all_facts = store.facts_of([m["id"] for m in originals])  # near copies repeat these
-    for member in originals:
-        facts = all_facts[member["id"]]
-        day = member.get("date") or member.get("published")
-        base = {"article_id": member["id"], "outlet": member["outlet"],
-                "title": member["title"]}
-        for s in facts["statements"]:
-            timeline.append({**base, "type": "statement", "id": s["id"],
-                             "date": s["date"] or day, "start": s["content_start"],
-                             "stance": s["stance"], "kind": s["kind"],
-                             "speaker": s["speaker_name"] or s["speaker_text"],
-                             "speaker_id": s["speaker_key"], "side": s["speaker_side"],
-                             "text": s["content_text"], "status": None})
-            key = s["speaker_key"] or (s["speaker_name"] and f"?:{s['speaker_name']}")
-            if not key:
-                continue
-            speakers.setdefault(key, {"id": key, "name": s["speaker_name"] or key,
-                                      "side": s["speaker_side"],
-                                      "linked": bool(s["speaker_key"])})
-            for m in facts["mentions"]:
-                if (m["entity_key"] and m["entity_key"] != s["speaker_key"]
-                        and m["start"] >= s["content_start"] and m["end"] <= s["content_end"]):
-                    topics.setdefault(m["entity_key"], {
-                        "id": m["entity_key"], "name": m["text"],
-                        "type": m["type"], "side": m["side"]})
-                    edges[(key, m["entity_key"])] += 1
-        for e in facts["events"]:
-            label = (e["sub_event_type"] or e["event_type"] or "event")
-            timeline.append({**base, "type": "event", "id": e["id"], "date": e["date"] or day,
-                             "start": e["evidence_start"], "stance": None,
-                             "kind": label, "speaker": e["actor_name"],
-                             "speaker_id": e["actor_key"], "side": e["actor_side"],
-                             "text": e["evidence_text"], "status": e["status"]})
-            if e["lat"] is not None and e["lon"] is not None:
-                spot = places.setdefault(
-                    (round(e["lat"], 3), round(e["lon"], 3), e["location_name"] or ""),
-                    {"name": e["location_name"], "lat": e["lat"], "lon": e["lon"],
-                     "precision": e["geo_precision"], "events": []})
-                spot["events"].append({"id": e["id"], "type": label, "status": e["status"],
-                                       "date": e["date"] or day, "article_id": member["id"],
-                                       "side": e["actor_side"]})
-    timeline.sort(key=_sort_key)
-    timeline_total = len(timeline)
-    del timeline[TIMELINE_ITEMS:]  # a story of hundreds of articles: the first ones
-    names = {e["id"]: e["name"] for e in record["entities"]}
-    for key, topic in topics.items():
-        topic["name"] = names.get(key, topic["name"])
-    talking = {a for a, _ in edges}
-    network = {
-        "speakers": sorted((n for n in speakers.values() if n["id"] in talking),
-                           key=lambda n: n["name"].lower()),
-        "entities": sorted(topics.values(), key=lambda n: n["name"].lower()),
-        "edges": [{"from": a, "to": b, "weight": n} for (a, b), n in sorted(edges.items())],
-    }
+    timeline = _queries.story_timeline(store.engine, record["id"], limit=TIMELINE_ITEMS)
     chart = [{"id": s["id"], "counted": s["counted"], "place": s["place"],
               "points": s["points"]} for s in record["series"]]
-    return {"story": record, "timeline": timeline, "timeline_total": timeline_total,
-            "articles_read": len(originals), "articles_total": read_total,
-            "claims": record["claims"],
-            "series": chart, "places": sorted(places.values(), key=lambda p: p["name"] or ""),
-            "network": network}
+    return {"story": record, "timeline": timeline.items, "timeline_total": timeline.total,
+            "claims": record["claims"], "series": chart,
+            "places": _queries.story_places(store.engine, record["id"]),
+            "network": _queries.story_network(store.engine, record["id"])}
 
 
 def _removed_at(row: dict[str, Any]) -> list[dict[str, Any]]:
@@ -486,23 +415,29 @@ def articles(request: Request, store: StoreDep, q: str = "", outlet: str = "",
                   api=api.rstrip("?"))
 
 
+def _detail_page(request: Request, kind: str, plural: str, key: str,
+                 data: dict[str, Any] | None, *, title: str, script: str,
+                 listing: str) -> HTMLResponse:
+    """The page of one ``kind`` (``article``, ``entity``): ``data[kind]`` is its record,
+    rendered with ``{kind}.html``, ``data[script]`` travels to its script and its JSON twin
+    is ``/api/{plural}/{id}``; the 404 page (back to ``listing``) when ``data`` is None."""
+    if data is None:
+        return not_found(request, kind, key, listing)
+    record = data[kind]
+    return render(request, f"{kind}.html", title=record[title] or record["id"], **data,
+                  data=json_script({script: data[script]}),
+                  api=f"/api/{plural}/{entity_path(record['id'])}")
+
+
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
 def article(request: Request, store: StoreDep, article_id: str) -> HTMLResponse:
-    data = article_page_data(store, article_id)
-    if data is None:
-        return not_found(request, "article", article_id, "/articles")
-    record = data["article"]
-    return render(request, "article.html", title=record["title"] or record["id"], **data,
-                  data=json_script({"facts": data["facts"]}),
-                  api=f"/api/articles/{quote(record['id'])}")
+    return _detail_page(request, "article", "articles", article_id,
+                        article_page_data(store, article_id), title="title", script="facts",
+                        listing="/articles")
 
 
 @router.get("/entities/{entity_id:path}", response_class=HTMLResponse)
 def entity(request: Request, store: StoreDep, entity_id: str) -> HTMLResponse:
-    data = entity_page_data(store, entity_id)
-    if data is None:
-        return not_found(request, "entity", entity_id, "/stories")
-    record = data["entity"]
-    return render(request, "entity.html", title=record["name"] or record["id"], **data,
-                  data=json_script({"over_time": data["over_time"]}),
-                  api=f"/api/entities/{entity_path(record['id'])}")
+    return _detail_page(request, "entity", "entities", entity_id,
+                        entity_page_data(store, entity_id), title="name", script="over_time",
+                        listing="/stories")
