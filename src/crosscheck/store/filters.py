@@ -37,6 +37,20 @@ def _same(column: Any, value: str) -> Any:
     return func.lower(column) == value.lower()
 
 
+def _when_and_where(day: Any, article_id: Any, since: str | None, until: str | None,
+                    article: str | None) -> list[Any]:
+    """The filters every fact listing shares: its day within [since, until], its article
+    id starting with ``article``."""
+    conditions = []
+    if since:
+        conditions.append(day >= since)
+    if until:
+        conditions.append(day <= until)
+    if article:
+        conditions.append(article_id.startswith(article, autoescape=True))
+    return conditions
+
+
 def statement_select(*, speaker: str | None = None, side: str | None = None,
                      since: str | None = None, until: str | None = None,
                      article: str | None = None, stance: str | None = None,
@@ -51,12 +65,7 @@ def statement_select(*, speaker: str | None = None, side: str | None = None,
     if side:
         conditions.append(_same(s.c.speaker_side, side))
     day = func.coalesce(s.c.date, a.c.published)
-    if since:
-        conditions.append(day >= since)
-    if until:
-        conditions.append(day <= until)
-    if article:
-        conditions.append(s.c.article_id.startswith(article, autoescape=True))
+    conditions += _when_and_where(day, s.c.article_id, since, until, article)
     if stance:
         conditions.append(s.c.stance == stance)
     if kind:
@@ -81,12 +90,7 @@ def quantity_select(*, speaker: str | None = None, counted: str | None = None,
     if counted:
         conditions.append(q.c.counted == counted)
     day = func.coalesce(q.c.as_of, q.c.claimed_on)
-    if since:
-        conditions.append(day >= since)
-    if until:
-        conditions.append(day <= until)
-    if article:
-        conditions.append(q.c.article_id.startswith(article, autoescape=True))
+    conditions += _when_and_where(day, q.c.article_id, since, until, article)
     if side:
         conditions.append(_same(s.c.speaker_side, side))
     stmt = (select(q, a.c.published, a.c.outlet, s.c.speaker_side)
@@ -118,14 +122,9 @@ def event_select(*, event_type: str | None = None, actor: str | None = None,
     if place:
         conditions.append(contains(ev.c.location_name, place))
     day = func.coalesce(ev.c.date, a.c.published)
-    if since:
-        conditions.append(day >= since)
-    if until:
-        conditions.append(day <= until)
+    conditions += _when_and_where(day, ev.c.article_id, since, until, article)
     if status:
         conditions.append(ev.c.status == status)
-    if article:
-        conditions.append(ev.c.article_id.startswith(article, autoescape=True))
     if located:
         conditions.append(ev.c.lat.is_not(None))
     if entity_key:
