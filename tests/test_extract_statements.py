@@ -326,3 +326,24 @@ def test_it_continues_an_organisation_not_a_person(nlp) -> None:
     s = one(found, "more trucks")
     assert s.speaker is not None and s.speaker.text == "It"
     assert s.speaker.name != "Olena Kravets"
+
+
+def test_a_subject_the_parser_found_inside_the_quote_is_dropped(nlp) -> None:
+    from spacy.tokens import Doc
+
+    from crosscheck.extract.statements import _verb_candidates, find_quotes, load_cues
+
+    words = ["“", "We", "will", "rebuild", ",", "”", "said", "Bondar", "."]
+    spaces = [False, True, True, False, False, True, True, False, False]
+    # the parser's mistake: "We" (inside the quote) as the subject of "said", the real
+    # speaker after the cue as its object
+    heads = [6, 6, 3, 6, 6, 6, 6, 6, 6]
+    deps = ["punct", "nsubj", "aux", "ccomp", "punct", "punct", "ROOT", "dobj", "punct"]
+    pos = ["PUNCT", "PRON", "AUX", "VERB", "PUNCT", "PUNCT", "VERB", "PROPN", "PUNCT"]
+    tags = ["``", "PRP", "MD", "VB", ",", "''", "VBD", "NNP", "."]
+    lemmas = ["“", "we", "will", "rebuild", ",", "”", "say", "Bondar", "."]
+    doc = Doc(nlp.vocab, words=words, spaces=spaces, heads=heads, deps=deps, pos=pos,
+              tags=tags, lemmas=lemmas, sent_starts=[True] + [False] * 8)
+    found = _verb_candidates(doc[:], find_quotes(doc.text), load_cues())
+    assert len(found) == 1 and found[0].subject is not None
+    assert found[0].subject.text == "Bondar"

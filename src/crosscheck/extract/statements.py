@@ -258,7 +258,8 @@ def _closes_on(gap: str) -> bool:
     """Whether a quote ending before a cue belongs to it: '“…,” he said', '“…”, the
     minister added' — not a quote that ended the previous sentence ('”. Moscow said')."""
     gap_stripped = gap.lstrip()
-    if gap_stripped[:1] in ".!?" or "\n" in gap or re.search(r"\b[a-z]{2,}[.!?]\s", gap):
+    ended = gap_stripped[:1] in (".", "!", "?") or re.search(r"\b[a-z]{2,}[.!?]\s", gap)
+    if ended or "\n" in gap:
         return False  # the quote's sentence ended before the cue
     return _CLOSING_GAP.fullmatch(gap) is not None
 
